@@ -1,0 +1,12 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace CreatorKeys.Core.Accounts;
+
+/// <summary>A creator's account. Each account owns exactly one vault.</summary>
+public sealed class Account : IdentityUser
+{
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The vault key, wrapped by the password and by the recovery code. Never the key itself.</summary>
+    public VaultKeyWrap Vault { get; set; } = new();
+}

@@ -1,0 +1,297 @@
+using CreatorKeys.Core.Audit;
+using CreatorKeys.Core.Data;
+using CreatorKeys.Core.Vault;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CreatorKeys.Core.Accounts;
+
+/// <summary>
+/// Account life cycle around the vault: sign-up creates and wraps the vault key, unlocking
+/// unwraps it, a password change re-wraps it (nothing is re-encrypted), and the recovery
+/// code resets the password while keeping every value.
+/// </summary>
+/// <remarks>Uses ASP.NET Core Identity's <see cref="UserManager{TUser}"/>; create one per request or operation.</remarks>
+public sealed class AccountService(
+    UserManager<Account> users,
+    IDbContextFactory<CreatorKeysDbContext> dbFactory,
+    ActivityService activity,
+    IOptions<AccountOptions> accountOptions,
+    IOptions<VaultOptions> vaultOptions,
+    TimeProvider time)
+{
+    public const string EmailField = "Email";
+    public const string PasswordField = "Password";
+    public const string NewPasswordField = "NewPassword";
+    public const string CurrentPasswordField = "CurrentPassword";
+    public const string RecoveryCodeField = "RecoveryCode";
+
+    // Sign-up checks "is this the first account?" and then inserts; one at a time keeps that honest.
+    private static readonly SemaphoreSlim SignUpGate = new(1, 1);
+
+    private int Iterations => vaultOptions.Value.KeyDerivationIterations;
+
+    public async Task<bool> AnyAccountExistsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Users.AnyAsync(cancellationToken);
+    }
+
+    /// <summary>Whether a new account may be created now under the registration policy.</summary>
+    public async Task<bool> IsSignUpOpenAsync(CancellationToken cancellationToken = default)
+    {
+        if (accountOptions.Value.Registration == RegistrationPolicy.Open)
+        {
+            return true;
+        }
+
+        return !await AnyAccountExistsAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates an account and its vault: a random vault key wrapped by the password and by a
+    /// new recovery code. The code is returned once, for the emergency kit, and stored nowhere.
+    /// </summary>
+    public async Task<AccountOutcome> SignUpAsync(string email, string password, RequestOrigin origin, CancellationToken cancellationToken = default)
+    {
+        await SignUpGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!await IsSignUpOpenAsync(cancellationToken))
+            {
+                return AccountOutcome.Failure(AccountOutcome.FormError,
+                    "Sign-up is closed: this CreatorKeys already belongs to someone. Ask them to set Registration to Open if you need your own vault here.");
+            }
+
+            var passwordErrors = await ValidatePasswordAsync(new Account(), password);
+            if (passwordErrors is not null)
+            {
+                return AccountOutcome.Failure(PasswordField, passwordErrors);
+            }
+
+            var account = new Account
+            {
+                UserName = email.Trim(),
+                Email = email.Trim(),
+                CreatedAt = time.GetUtcNow(),
+            };
+            var vault = new UnlockedVault(account.Id, VaultCrypto.NewKey());
+            var recoveryCode = RecoveryCode.Generate();
+            account.Vault = new VaultKeyWrap();
+            WrapForPassword(account.Vault, vault, password);
+            WrapForRecovery(account.Vault, vault, recoveryCode);
+
+            var result = await users.CreateAsync(account, password);
+            if (!result.Succeeded)
+            {
+                vault.Dispose();
+                return AccountOutcome.Failure(ToFieldErrors(result));
+            }
+
+            await activity.RecordAsync(account.Id, ActivityAction.SignedUp, origin, cancellationToken: cancellationToken);
+            return AccountOutcome.Success(account, vault, recoveryCode);
+        }
+        finally
+        {
+            SignUpGate.Release();
+        }
+    }
+
+    /// <summary>Unwraps the vault key of an account whose password Identity has just verified.</summary>
+    /// <exception cref="VaultCryptoException">The stored wrap is damaged or does not match the password.</exception>
+    public static UnlockedVault Unlock(Account account, string password)
+    {
+        var wrappingKey = VaultCrypto.DeriveKeyFromSecret(password, account.Vault.PasswordSalt, account.Vault.PasswordIterations);
+        return UnlockedVault.Unwrap(account.Id, wrappingKey, account.Vault.PasswordWrappedKey, KeyWrapKind.Password);
+    }
+
+    /// <summary>
+    /// Changes the password and re-wraps the vault key under it, in one write. The vault's
+    /// values are untouched. Other sessions of the account are expected to be locked by the caller.
+    /// </summary>
+    public async Task<AccountOutcome> ChangePasswordAsync(string accountId, string currentPassword, string newPassword, RequestOrigin origin, CancellationToken cancellationToken = default)
+    {
+        var account = await users.FindByIdAsync(accountId);
+        if (account is null)
+        {
+            return AccountOutcome.Failure(AccountOutcome.FormError, "Your account could not be found. Sign in again.");
+        }
+
+        if (!await users.CheckPasswordAsync(account, currentPassword))
+        {
+            return AccountOutcome.Failure(CurrentPasswordField, "That is not your current password.");
+        }
+
+        var passwordErrors = await ValidatePasswordAsync(account, newPassword);
+        if (passwordErrors is not null)
+        {
+            return AccountOutcome.Failure(NewPasswordField, passwordErrors);
+        }
+
+        using var vault = Unlock(account, currentPassword);
+        WrapForPassword(account.Vault, vault, newPassword);
+        var result = await users.ChangePasswordAsync(account, currentPassword, newPassword);
+        if (!result.Succeeded)
+        {
+            return AccountOutcome.Failure(ToFieldErrors(result, NewPasswordField));
+        }
+
+        await activity.RecordAsync(account.Id, ActivityAction.PasswordChanged, origin, cancellationToken: cancellationToken);
+        return AccountOutcome.Success(account);
+    }
+
+    /// <summary>
+    /// "Forgot password": the recovery code unwraps the vault key, the new password re-wraps
+    /// it, and a new recovery code replaces the used one. Wrong codes count toward lockout.
+    /// </summary>
+    public async Task<AccountOutcome> ResetPasswordWithRecoveryCodeAsync(string email, string recoveryCode, string newPassword, RequestOrigin origin, CancellationToken cancellationToken = default)
+    {
+        const string NoMatch = "That email and recovery code do not match. Check the code in your emergency kit.";
+        var code = RecoveryCode.Normalize(recoveryCode);
+        if (code is null)
+        {
+            return AccountOutcome.Failure(RecoveryCodeField, "A recovery code is 24 letters and digits, like ABCD-1234-EFGH-5678-JKMN-9PQR. Check your emergency kit.");
+        }
+
+        var account = await users.FindByEmailAsync(email.Trim());
+        if (account is null)
+        {
+            return AccountOutcome.Failure(RecoveryCodeField, NoMatch);
+        }
+
+        if (await users.IsLockedOutAsync(account))
+        {
+            return AccountOutcome.LockedOut(LockedOutMessage());
+        }
+
+        UnlockedVault vault;
+        try
+        {
+            var wrappingKey = VaultCrypto.DeriveKeyFromSecret(code, account.Vault.RecoverySalt, account.Vault.RecoveryIterations);
+            vault = UnlockedVault.Unwrap(account.Id, wrappingKey, account.Vault.RecoveryWrappedKey, KeyWrapKind.RecoveryCode);
+        }
+        catch (VaultCryptoException)
+        {
+            await users.AccessFailedAsync(account);
+            await activity.RecordAsync(account.Id, ActivityAction.SignInFailed, origin, targetName: "Wrong recovery code", cancellationToken: cancellationToken);
+            return await users.IsLockedOutAsync(account)
+                ? AccountOutcome.LockedOut(LockedOutMessage())
+                : AccountOutcome.Failure(RecoveryCodeField, NoMatch);
+        }
+
+        var passwordErrors = await ValidatePasswordAsync(account, newPassword);
+        if (passwordErrors is not null)
+        {
+            vault.Dispose();
+            return AccountOutcome.Failure(NewPasswordField, passwordErrors);
+        }
+
+        var newCode = RecoveryCode.Generate();
+        WrapForPassword(account.Vault, vault, newPassword);
+        WrapForRecovery(account.Vault, vault, newCode);
+        var token = await users.GeneratePasswordResetTokenAsync(account);
+        var result = await users.ResetPasswordAsync(account, token, newPassword);
+        if (!result.Succeeded)
+        {
+            vault.Dispose();
+            return AccountOutcome.Failure(ToFieldErrors(result, NewPasswordField));
+        }
+
+        await users.ResetAccessFailedCountAsync(account);
+        await activity.RecordAsync(account.Id, ActivityAction.PasswordResetWithRecoveryCode, origin, cancellationToken: cancellationToken);
+        return AccountOutcome.Success(account, vault, newCode);
+    }
+
+    /// <summary>
+    /// Replaces the recovery code (the old one stops working) and returns the new one for a
+    /// fresh emergency kit. Used when the kit was never confirmed or the creator asks for a new one.
+    /// </summary>
+    public async Task<string> IssueNewRecoveryCodeAsync(VaultSession session, RequestOrigin origin, CancellationToken cancellationToken = default)
+    {
+        var code = RecoveryCode.Generate();
+        var wrap = new VaultKeyWrap();
+        WrapForRecovery(wrap, session.Vault, code);
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var account = await db.Users.SingleAsync(a => a.Id == session.AccountId, cancellationToken);
+        account.Vault.RecoverySalt = wrap.RecoverySalt;
+        account.Vault.RecoveryIterations = wrap.RecoveryIterations;
+        account.Vault.RecoveryWrappedKey = wrap.RecoveryWrappedKey;
+        account.Vault.RecoveryCodeIssuedAt = wrap.RecoveryCodeIssuedAt;
+        account.Vault.EmergencyKitSavedAt = null;
+        activity.Stage(db, session.AccountId, ActivityAction.RecoveryCodeIssued, origin);
+        await db.SaveChangesAsync(cancellationToken);
+
+        session.PendingRecoveryCode = code;
+        session.EmergencyKitPending = true;
+        return code;
+    }
+
+    /// <summary>Records that the creator saved the emergency kit, and forgets the code from memory.</summary>
+    public async Task ConfirmEmergencyKitSavedAsync(VaultSession session, RequestOrigin origin, CancellationToken cancellationToken = default)
+    {
+        session.Touch();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var account = await db.Users.SingleAsync(a => a.Id == session.AccountId, cancellationToken);
+        account.Vault.EmergencyKitSavedAt = time.GetUtcNow();
+        activity.Stage(db, session.AccountId, ActivityAction.EmergencyKitSaved, origin);
+        await db.SaveChangesAsync(cancellationToken);
+
+        session.PendingRecoveryCode = null;
+        session.EmergencyKitPending = false;
+    }
+
+    public string LockedOutMessage() =>
+        $"Too many wrong attempts. To protect your vault, signing in is paused for {accountOptions.Value.LockoutMinutes} minutes. Try again after that.";
+
+    private void WrapForPassword(VaultKeyWrap wrap, UnlockedVault vault, string password)
+    {
+        wrap.PasswordSalt = VaultCrypto.NewSalt();
+        wrap.PasswordIterations = Iterations;
+        wrap.PasswordWrappedKey = vault.WrapVaultKey(VaultCrypto.DeriveKeyFromSecret(password, wrap.PasswordSalt, Iterations), KeyWrapKind.Password);
+    }
+
+    private void WrapForRecovery(VaultKeyWrap wrap, UnlockedVault vault, string recoveryCode)
+    {
+        wrap.RecoverySalt = VaultCrypto.NewSalt();
+        wrap.RecoveryIterations = Iterations;
+        wrap.RecoveryWrappedKey = vault.WrapVaultKey(VaultCrypto.DeriveKeyFromSecret(recoveryCode, wrap.RecoverySalt, Iterations), KeyWrapKind.RecoveryCode);
+        wrap.RecoveryCodeIssuedAt = time.GetUtcNow();
+    }
+
+    /// <summary>Runs Identity's password rules before anything is changed; null when the password is acceptable.</summary>
+    private async Task<string?> ValidatePasswordAsync(Account account, string password)
+    {
+        if (string.IsNullOrEmpty(password))
+        {
+            return "Choose a password.";
+        }
+
+        var messages = new List<string>();
+        foreach (var validator in users.PasswordValidators)
+        {
+            var result = await validator.ValidateAsync(users, account, password);
+            messages.AddRange(result.Errors.Select(e => e.Description));
+        }
+
+        return messages.Count == 0 ? null : string.Join(" ", messages);
+    }
+
+    private static Dictionary<string, string> ToFieldErrors(IdentityResult result, string passwordField = PasswordField)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var error in result.Errors)
+        {
+            var field = error.Code switch
+            {
+                _ when error.Code.StartsWith("Password", StringComparison.Ordinal) => passwordField,
+                _ when error.Code.Contains("Email", StringComparison.Ordinal) || error.Code.Contains("UserName", StringComparison.Ordinal) => EmailField,
+                _ => AccountOutcome.FormError,
+            };
+            errors[field] = errors.TryGetValue(field, out var existing) ? $"{existing} {error.Description}" : error.Description;
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,31 @@
+using CreatorKeys.Core.Vault;
+
+namespace CreatorKeys.Core.Audit;
+
+/// <summary>One line of the activity log: who did what, to which key, from where.</summary>
+public sealed class ActivityEntry
+{
+    public const int MaxTargetNameLength = 200;
+    public const int MaxUserAgentLength = 400;
+    public const int MaxIpAddressLength = 64;
+
+    public long Id { get; set; }
+
+    public string AccountId { get; set; } = "";
+
+    public DateTimeOffset At { get; set; }
+
+    public ActivityAction Action { get; set; }
+
+    /// <summary>The id of the thing acted on (a key id), if any.</summary>
+    public string? TargetId { get; set; }
+
+    /// <summary>A readable name for the target at the time (a key's label); never a secret.</summary>
+    public string? TargetName { get; set; }
+
+    public VaultEnvironment? Environment { get; set; }
+
+    public string? IpAddress { get; set; }
+
+    public string? UserAgent { get; set; }
+}

@@ -1,0 +1,24 @@
+using CreatorKeys.Core.Accounts;
+using CreatorKeys.Core.Audit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CreatorKeys.Core.Data.Configurations;
+
+public sealed class ActivityEntryConfiguration : IEntityTypeConfiguration<ActivityEntry>
+{
+    public void Configure(EntityTypeBuilder<ActivityEntry> builder)
+    {
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.AccountId).IsRequired();
+        builder.Property(e => e.Action).HasConversion<string>().HasMaxLength(64);
+        builder.Property(e => e.Environment).HasConversion<string>().HasMaxLength(16);
+        builder.Property(e => e.TargetId).HasMaxLength(64);
+        builder.Property(e => e.TargetName).HasMaxLength(ActivityEntry.MaxTargetNameLength);
+        builder.Property(e => e.IpAddress).HasMaxLength(ActivityEntry.MaxIpAddressLength);
+        builder.Property(e => e.UserAgent).HasMaxLength(ActivityEntry.MaxUserAgentLength);
+
+        builder.HasOne<Account>().WithMany().HasForeignKey(e => e.AccountId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(e => new { e.AccountId, e.At });
+    }
+}

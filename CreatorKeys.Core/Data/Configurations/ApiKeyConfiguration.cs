@@ -1,0 +1,28 @@
+using CreatorKeys.Core.Accounts;
+using CreatorKeys.Core.Vault;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CreatorKeys.Core.Data.Configurations;
+
+public sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
+{
+    public void Configure(EntityTypeBuilder<ApiKey> builder)
+    {
+        builder.HasKey(k => k.Id);
+        builder.Property(k => k.Id).ValueGeneratedNever();
+        builder.Property(k => k.AccountId).IsRequired();
+        builder.Property(k => k.ProviderName).HasMaxLength(ApiKey.MaxProviderNameLength).IsRequired();
+        builder.Property(k => k.Environment).HasConversion<string>().HasMaxLength(16);
+        builder.Property(k => k.Label).HasMaxLength(ApiKey.MaxLabelLength).IsRequired();
+        builder.Property(k => k.Hint).HasMaxLength(ApiKey.MaxHintLength).IsRequired();
+        builder.Property(k => k.Fingerprint).IsRequired();
+        builder.Property(k => k.Ciphertext).IsRequired();
+
+        builder.HasOne<Account>().WithMany().HasForeignKey(k => k.AccountId).OnDelete(DeleteBehavior.Cascade);
+
+        // One value may be stored only once per vault: the same key in two places is the #1 mistake.
+        builder.HasIndex(k => new { k.AccountId, k.Fingerprint }).IsUnique();
+        builder.HasIndex(k => new { k.AccountId, k.Environment });
+    }
+}

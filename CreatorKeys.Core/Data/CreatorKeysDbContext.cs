@@ -1,0 +1,35 @@
+using CreatorKeys.Core.Accounts;
+using CreatorKeys.Core.Audit;
+using CreatorKeys.Core.Vault;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace CreatorKeys.Core.Data;
+
+/// <summary>The app's database: Identity accounts, the vault's keys and the activity log.</summary>
+/// <remarks>
+/// Add a migration after changing the model, from the repository root:
+/// <code>dotnet tool restore &amp;&amp; dotnet ef migrations add &lt;Name&gt; --project CreatorKeys.Core --output-dir Data/Migrations</code>
+/// Migrations are applied at start by <see cref="DatabaseInitializer"/>.
+/// </remarks>
+public sealed class CreatorKeysDbContext(DbContextOptions<CreatorKeysDbContext> options)
+    : IdentityDbContext<Account>(options)
+{
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<ActivityEntry> Activity => Set<ActivityEntry>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(CreatorKeysDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no date type; storing UTC ticks keeps comparisons and ORDER BY in SQL.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+}

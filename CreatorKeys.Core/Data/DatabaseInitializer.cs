@@ -1,0 +1,24 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CreatorKeys.Core.Data;
+
+/// <summary>Applies migrations and switches SQLite to WAL mode before the app takes requests.</summary>
+public static class DatabaseInitializer
+{
+    public static async Task InitializeDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        var dataFolder = services.GetRequiredService<DataFolder>();
+        var dbFactory = services.GetRequiredService<IDbContextFactory<CreatorKeysDbContext>>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer));
+
+        dataFolder.EnsureExists();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
+        await db.Database.MigrateAsync(cancellationToken);
+        // WAL lets readers and the writer work at once; the setting is stored in the file itself.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        logger.LogInformation("Database ready at {DatabasePath}; {Count} migration(s) applied.", dataFolder.DatabasePath, pending);
+    }
+}

@@ -1,0 +1,110 @@
+using System.Security.Cryptography.X509Certificates;
+using CreatorKeys.Core.Accounts;
+using CreatorKeys.Core.Audit;
+using CreatorKeys.Core.Data;
+using CreatorKeys.Core.Security;
+using CreatorKeys.Core.Vault;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace CreatorKeys.Core;
+
+public static class DependencyInjection
+{
+    /// <summary>Registers the domain: data, accounts, vault, activity log and DataProtection.</summary>
+    public static IHostApplicationBuilder AddCoreServices(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddCoreServices(builder.Configuration);
+        return builder;
+    }
+
+    /// <inheritdoc cref="AddCoreServices(IHostApplicationBuilder)"/>
+    public static IServiceCollection AddCoreServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<VaultOptions>().BindConfiguration(VaultOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<KeyRingOptions>().BindConfiguration(KeyRingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        var dataFolder = DataFolder.FromConfiguration(configuration);
+        dataFolder.EnsureExists();
+        services.AddSingleton(dataFolder);
+
+        // One context per operation (IDbContextFactory); Identity's stores get a scoped one from the same factory.
+        services.AddDbContextFactory<CreatorKeysDbContext>(options => options.UseSqlite(dataFolder.ConnectionString));
+        // A real query, not just "can open the file": SQLite opens a damaged file happily.
+        services.AddHealthChecks().AddDbContextCheck<CreatorKeysDbContext>("database", customTestQuery: async (db, ct) =>
+        {
+            await db.Users.AnyAsync(ct);
+            return true;
+        });
+
+        services.AddAccounts();
+        services.AddKeyRing(configuration, dataFolder);
+
+        services.AddSingleton<VaultSessionStore>();
+        services.AddHostedService<VaultAutoLock>();
+        services.AddSingleton<ActivityService>();
+        services.AddSingleton<VaultService>();
+
+        return services;
+    }
+
+    private static void AddAccounts(this IServiceCollection services)
+    {
+        services.AddIdentityCore<Account>()
+            .AddEntityFrameworkStores<CreatorKeysDbContext>()
+            .AddDefaultTokenProviders();
+
+        services.AddOptions<IdentityOptions>().Configure<IOptions<AccountOptions>>((identity, accounts) =>
+        {
+            // Long passphrases beat composition rules (NIST SP 800-63B); four distinct characters refuse "aaaaaaaaaaaa".
+            identity.Password.RequiredLength = accounts.Value.MinimumPasswordLength;
+            identity.Password.RequireDigit = false;
+            identity.Password.RequireLowercase = false;
+            identity.Password.RequireUppercase = false;
+            identity.Password.RequireNonAlphanumeric = false;
+            identity.Password.RequiredUniqueChars = 4;
+            identity.Lockout.AllowedForNewUsers = true;
+            identity.Lockout.MaxFailedAccessAttempts = accounts.Value.MaxFailedSignIns;
+            identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(accounts.Value.LockoutMinutes);
+            identity.User.RequireUniqueEmail = true;
+            identity.SignIn.RequireConfirmedAccount = false;
+        });
+
+        // The stored password hash must cost an attacker as much as the vault's own key derivation,
+        // or cracking it would be the cheaper way to the password (docs/decisions/002-vault-encryption.md).
+        services.AddOptions<PasswordHasherOptions>().Configure<IOptions<VaultOptions>>((hasher, vault) =>
+            hasher.IterationCount = vault.Value.KeyDerivationIterations);
+
+        services.AddScoped<AccountService>();
+    }
+
+    private static void AddKeyRing(this IServiceCollection services, IConfiguration configuration, DataFolder dataFolder)
+    {
+        var settings = configuration.GetSection(KeyRingOptions.Section).Get<KeyRingOptions>() ?? new KeyRingOptions();
+        var dataProtection = services.AddDataProtection()
+            .SetApplicationName("CreatorKeys")
+            .PersistKeysToFileSystem(new DirectoryInfo(dataFolder.KeyRingPath));
+
+        string? subject = null;
+        if (settings.HasCertificate && File.Exists(settings.CertificatePath))
+        {
+            var certificate = X509CertificateLoader.LoadPkcs12FromFile(settings.CertificatePath!, settings.CertificatePassword);
+            subject = certificate.Subject;
+            dataProtection.ProtectKeysWithCertificate(certificate);
+        }
+
+        // On Windows the default key-ring encryptor is DPAPI; elsewhere only a certificate encrypts it.
+        var encrypted = subject is not null || OperatingSystem.IsWindows();
+        services.AddSingleton(new KeyRingStatus(dataFolder.KeyRingPath, encrypted, subject));
+        services.AddHostedService<KeyRingWarning>();
+        services.AddSingleton<ServerSecretProtector>();
+    }
+}

@@ -1,0 +1,37 @@
+namespace CreatorKeys.Core.Vault;
+
+/// <summary>
+/// The short, non-secret way a key is shown on screen, as providers show them:
+/// the recognisable prefix and the last four characters, e.g. <c>sk-…a1B2</c>.
+/// </summary>
+public static class KeyHint
+{
+    /// <summary>Below this length even four characters give away too much, so only the prefix is kept.</summary>
+    public const int MinimumLengthForTail = 16;
+
+    private const int TailLength = 4;
+    private const int MaxPrefixLength = 6;
+
+    public static string For(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var prefix = Prefix(value);
+        var tail = value.Length >= MinimumLengthForTail ? value[^TailLength..] : "";
+        return $"{prefix}…{tail}";
+    }
+
+    /// <summary>
+    /// The leading run up to and including the first '-' or '_' (like <c>sk-</c>, <c>sk_</c>,
+    /// <c>r8_</c>), when it is short and leaves most of the value; otherwise nothing.
+    /// </summary>
+    private static string Prefix(string value)
+    {
+        var separator = value.IndexOfAny(['-', '_']);
+        if (separator <= 0 || separator + 1 > MaxPrefixLength || value.Length < MinimumLengthForTail)
+        {
+            return "";
+        }
+
+        return value[..(separator + 1)];
+    }
+}

@@ -1,0 +1,164 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace CreatorKeys.Core.Vault;
+
+/// <summary>
+/// An account's vault key in server memory, with the keys derived from it. It exists only
+/// while the creator is signed in; <see cref="Dispose"/> wipes every key, after which any use
+/// throws <see cref="VaultLockedException"/>.
+/// </summary>
+public sealed class UnlockedVault : IDisposable
+{
+    private readonly byte[] _vaultKey;
+    private readonly Dictionary<VaultEnvironment, byte[]> _environmentKeys = [];
+    private readonly Lock _gate = new();
+    private byte[]? _fingerprintKey;
+    private bool _disposed;
+
+    /// <param name="accountId">The account the vault belongs to; part of every associated-data string.</param>
+    /// <param name="vaultKey">The 256-bit vault key. The instance takes ownership and wipes it on dispose.</param>
+    public UnlockedVault(string accountId, byte[] vaultKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(accountId);
+        if (vaultKey.Length != VaultCrypto.KeyBytes)
+        {
+            throw new ArgumentException("A vault key is 32 bytes.", nameof(vaultKey));
+        }
+
+        AccountId = accountId;
+        _vaultKey = vaultKey;
+    }
+
+    public string AccountId { get; }
+
+    public bool IsLocked
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _disposed;
+            }
+        }
+    }
+
+    /// <summary>Encrypts a key value for one row and environment.</summary>
+    public byte[] EncryptValue(Guid keyId, VaultEnvironment environment, string value)
+    {
+        var plaintext = Encoding.UTF8.GetBytes(value);
+        try
+        {
+            return VaultCrypto.Seal(EnvironmentKey(environment), plaintext, ValueAssociatedData(keyId, environment));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    /// <summary>Decrypts a key value; fails if the blob was altered or belongs to another row or environment.</summary>
+    public string DecryptValue(Guid keyId, VaultEnvironment environment, byte[] blob)
+    {
+        var plaintext = VaultCrypto.Open(EnvironmentKey(environment), blob, ValueAssociatedData(keyId, environment));
+        try
+        {
+            return Encoding.UTF8.GetString(plaintext);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    /// <summary>The keyed fingerprint used to spot the same value stored twice.</summary>
+    public byte[] Fingerprint(string value)
+    {
+        byte[] key;
+        lock (_gate)
+        {
+            ThrowIfLocked();
+            key = _fingerprintKey ??= VaultCrypto.DeriveSubkey(_vaultKey, "creatorkeys/fingerprint");
+        }
+
+        return VaultCrypto.Fingerprint(key, value);
+    }
+
+    /// <summary>Wraps (encrypts) the vault key under a key derived from a password or recovery code.</summary>
+    public byte[] WrapVaultKey(byte[] wrappingKey, KeyWrapKind kind)
+    {
+        lock (_gate)
+        {
+            ThrowIfLocked();
+            return VaultCrypto.Seal(wrappingKey, _vaultKey, WrapAssociatedData(AccountId, kind));
+        }
+    }
+
+    /// <summary>Unwraps a vault key; throws <see cref="VaultCryptoException"/> when the wrapping key is wrong.</summary>
+    public static UnlockedVault Unwrap(string accountId, byte[] wrappingKey, byte[] wrappedKey, KeyWrapKind kind)
+    {
+        var vaultKey = VaultCrypto.Open(wrappingKey, wrappedKey, WrapAssociatedData(accountId, kind));
+        return new UnlockedVault(accountId, vaultKey);
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            CryptographicOperations.ZeroMemory(_vaultKey);
+            if (_fingerprintKey is not null)
+            {
+                CryptographicOperations.ZeroMemory(_fingerprintKey);
+            }
+
+            foreach (var key in _environmentKeys.Values)
+            {
+                CryptographicOperations.ZeroMemory(key);
+            }
+
+            _environmentKeys.Clear();
+        }
+    }
+
+    private byte[] EnvironmentKey(VaultEnvironment environment)
+    {
+        lock (_gate)
+        {
+            ThrowIfLocked();
+            if (!_environmentKeys.TryGetValue(environment, out var key))
+            {
+                key = VaultCrypto.DeriveSubkey(_vaultKey, $"creatorkeys/env/{environment.Code()}");
+                _environmentKeys[environment] = key;
+            }
+
+            return key;
+        }
+    }
+
+    private void ThrowIfLocked()
+    {
+        if (_disposed)
+        {
+            throw new VaultLockedException();
+        }
+    }
+
+    private byte[] ValueAssociatedData(Guid keyId, VaultEnvironment environment) =>
+        Encoding.UTF8.GetBytes($"creatorkeys/value/v1|{AccountId}|{keyId:N}|{environment.Code()}");
+
+    private static byte[] WrapAssociatedData(string accountId, KeyWrapKind kind) =>
+        Encoding.UTF8.GetBytes($"creatorkeys/wrap/v1|{accountId}|{(kind == KeyWrapKind.Password ? "password" : "recovery")}");
+}
+
+/// <summary>What a wrapped copy of the vault key is locked with.</summary>
+public enum KeyWrapKind
+{
+    Password,
+    RecoveryCode,
+}

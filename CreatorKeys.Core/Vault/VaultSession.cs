@@ -1,0 +1,140 @@
+namespace CreatorKeys.Core.Vault;
+
+/// <summary>
+/// One signed-in browser session's unlocked vault, held in server memory only. It is
+/// found by the random id carried in the (encrypted) auth cookie and is dropped on sign-out,
+/// after <see cref="VaultOptions.AutoLockMinutes"/> idle, and when the app stops.
+/// </summary>
+public sealed class VaultSession
+{
+    private readonly UnlockedVault _vault;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private DateTimeOffset _lastActivity;
+    private VaultLockReason? _lockReason;
+    private string? _pendingRecoveryCode;
+
+    internal VaultSession(string id, UnlockedVault vault, TimeProvider time)
+    {
+        Id = id;
+        _vault = vault;
+        _time = time;
+        _lastActivity = time.GetUtcNow();
+    }
+
+    public string Id { get; }
+
+    public string AccountId => _vault.AccountId;
+
+    public DateTimeOffset LastActivity
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastActivity;
+            }
+        }
+    }
+
+    public VaultLockReason? LockReason
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lockReason;
+            }
+        }
+    }
+
+    public bool IsLocked => LockReason is not null;
+
+    /// <summary>
+    /// True until the creator confirms saving the emergency kit for the current recovery
+    /// code; the app sends them to the kit page until then.
+    /// </summary>
+    public bool EmergencyKitPending { get; internal set; }
+
+    /// <summary>
+    /// A freshly issued recovery code waiting to be shown in the emergency kit. Like the
+    /// vault key it lives only in memory, and only until the kit is confirmed.
+    /// </summary>
+    public string? PendingRecoveryCode
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pendingRecoveryCode;
+            }
+        }
+
+        internal set
+        {
+            lock (_gate)
+            {
+                _pendingRecoveryCode = value;
+            }
+        }
+    }
+
+    /// <summary>The unlocked vault; counts as activity. Throws <see cref="VaultLockedException"/> once locked.</summary>
+    public UnlockedVault Vault
+    {
+        get
+        {
+            Touch();
+            return _vault;
+        }
+    }
+
+    /// <summary>Records activity so the idle timer starts again. Throws once locked.</summary>
+    public void Touch()
+    {
+        lock (_gate)
+        {
+            if (_lockReason is not null)
+            {
+                throw new VaultLockedException();
+            }
+
+            _lastActivity = _time.GetUtcNow();
+        }
+    }
+
+    internal bool IsIdleSince(DateTimeOffset cutoff)
+    {
+        lock (_gate)
+        {
+            return _lockReason is null && _lastActivity <= cutoff;
+        }
+    }
+
+    /// <summary>Wipes the key material. Returns false if the session was already locked.</summary>
+    internal bool Lock(VaultLockReason reason)
+    {
+        lock (_gate)
+        {
+            if (_lockReason is not null)
+            {
+                return false;
+            }
+
+            _lockReason = reason;
+            _pendingRecoveryCode = null;
+        }
+
+        _vault.Dispose();
+        return true;
+    }
+}
+
+/// <summary>Why a vault session ended; shown to the creator in plain words on the sign-in page.</summary>
+public enum VaultLockReason
+{
+    SignedOut,
+    Idle,
+    PasswordChanged,
+    Restarted,
+}

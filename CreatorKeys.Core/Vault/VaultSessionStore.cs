@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+
+namespace CreatorKeys.Core.Vault;
+
+/// <summary>
+/// All unlocked vaults of this process, by session id. Nothing here is ever written to disk,
+/// so a restart locks every vault.
+/// </summary>
+public sealed class VaultSessionStore(TimeProvider time, IOptionsMonitor<VaultOptions> options) : IDisposable
+{
+    /// <summary>How long the reason for a lock is remembered, to explain it on the sign-in page.</summary>
+    private static readonly TimeSpan ReasonMemory = TimeSpan.FromHours(12);
+
+    private readonly ConcurrentDictionary<string, VaultSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (VaultLockReason Reason, DateTimeOffset At)> _recentLocks = new(StringComparer.Ordinal);
+
+    /// <summary>Raised after a session is locked, whatever the reason (on the thread that locked it).</summary>
+    public event EventHandler<VaultSessionLockedEventArgs>? SessionLocked;
+
+    public int OpenCount => _sessions.Count;
+
+    /// <summary>Keeps an unlocked vault for a new signed-in session and returns it.</summary>
+    public VaultSession Open(UnlockedVault vault, bool emergencyKitPending, string? pendingRecoveryCode = null)
+    {
+        var id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))
+            .Replace('+', '-').Replace('/', '_').TrimEnd('=');
+        var session = new VaultSession(id, vault, time)
+        {
+            EmergencyKitPending = emergencyKitPending,
+            PendingRecoveryCode = pendingRecoveryCode,
+        };
+        _sessions[id] = session;
+        return session;
+    }
+
+    /// <summary>
+    /// The open session with this id, or null when there is none (signed out, restarted) or
+    /// it has been idle too long, in which case it is locked now.
+    /// </summary>
+    public VaultSession? Find(string? sessionId)
+    {
+        if (string.IsNullOrEmpty(sessionId) || !_sessions.TryGetValue(sessionId, out var session))
+        {
+            return null;
+        }
+
+        if (session.IsIdleSince(IdleCutoff()))
+        {
+            Lock(sessionId, VaultLockReason.Idle);
+            return null;
+        }
+
+        return session.IsLocked ? null : session;
+    }
+
+    /// <summary>Why the session with this id is no longer open: a recent lock, or else a restart.</summary>
+    public VaultLockReason WhyClosed(string sessionId) =>
+        _recentLocks.TryGetValue(sessionId, out var entry) ? entry.Reason : VaultLockReason.Restarted;
+
+    public void Lock(string sessionId, VaultLockReason reason)
+    {
+        if (!_sessions.TryRemove(sessionId, out var session))
+        {
+            return;
+        }
+
+        _recentLocks[sessionId] = (reason, time.GetUtcNow());
+        if (session.Lock(reason))
+        {
+            SessionLocked?.Invoke(this, new VaultSessionLockedEventArgs(session.Id, session.AccountId, reason));
+        }
+    }
+
+    /// <summary>Locks every session of an account, optionally keeping the one that asked.</summary>
+    public void LockAccount(string accountId, VaultLockReason reason, string? exceptSessionId = null)
+    {
+        foreach (var session in _sessions.Values)
+        {
+            if (session.AccountId == accountId && session.Id != exceptSessionId)
+            {
+                Lock(session.Id, reason);
+            }
+        }
+    }
+
+    /// <summary>Locks every session idle for longer than the auto-lock setting. Returns how many.</summary>
+    public int LockIdleSessions()
+    {
+        var cutoff = IdleCutoff();
+        var locked = 0;
+        foreach (var session in _sessions.Values)
+        {
+            if (session.IsIdleSince(cutoff))
+            {
+                Lock(session.Id, VaultLockReason.Idle);
+                locked++;
+            }
+        }
+
+        var forgetBefore = time.GetUtcNow() - ReasonMemory;
+        foreach (var (id, entry) in _recentLocks)
+        {
+            if (entry.At < forgetBefore)
+            {
+                _recentLocks.TryRemove(id, out _);
+            }
+        }
+
+        return locked;
+    }
+
+    public void Dispose()
+    {
+        foreach (var id in _sessions.Keys)
+        {
+            Lock(id, VaultLockReason.Restarted);
+        }
+    }
+
+    private DateTimeOffset IdleCutoff() => time.GetUtcNow() - options.CurrentValue.AutoLockAfter;
+}
+
+public sealed class VaultSessionLockedEventArgs(string sessionId, string accountId, VaultLockReason reason) : EventArgs
+{
+    public string SessionId { get; } = sessionId;
+
+    public string AccountId { get; } = accountId;
+
+    public VaultLockReason Reason { get; } = reason;
+}

@@ -1,0 +1,99 @@
+using System.Text.RegularExpressions;
+using CreatorKeys.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace CreatorKeys.Tests.Browser;
+
+/// <summary>The first-run path a creator takes, in a real Chromium against the real app.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed partial class VaultJourneyTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task FirstRun_SignUpKitAddRevealSignOutSignIn_KeyStaysSafeAndReadable()
+    {
+        using var app = AppHost.Start();
+        await using var context = await browser.NewContextAsync(app.BaseAddress);
+        var page = await context.NewPageAsync();
+        var keyValue = TestAccounts.NewKeyValue();
+
+        // A new install sends the visitor to sign-up.
+        await page.GotoAsync("");
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Create your account" }).WaitForAsync();
+        await page.GetByLabel("Email").FillAsync(TestAccounts.Email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(TestAccounts.Password);
+        await page.GetByLabel("Type the password again").FillAsync(TestAccounts.Password);
+        await page.GetByLabel("I understand").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account and vault" }).ClickAsync();
+
+        // Emergency kit: the code is shown, downloads as a file, and must be confirmed.
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Save your emergency kit" }).WaitForAsync();
+        await page.WaitForInteractiveAsync();
+        var code = (await page.GetByTestId("recovery-code").InnerTextAsync()).Trim();
+        Assert.Matches(RecoveryCodeShape(), code);
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download the kit" }).ClickAsync());
+        var kitText = await File.ReadAllTextAsync(await download.PathAsync());
+        Assert.Contains(code, kitText, StringComparison.Ordinal);
+        Assert.Contains(TestAccounts.Email, kitText, StringComparison.Ordinal);
+        var continueButton = page.GetByRole(AriaRole.Button, new() { Name = "Continue to my vault" });
+        Assert.True(await continueButton.IsDisabledAsync());
+        await page.GetByLabel("I have saved my emergency kit somewhere safe").CheckAsync();
+        await continueButton.ClickAsync();
+
+        // Add a key.
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Vault", Exact = true }).WaitForAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add a key" }).First.ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("Service").FillAsync("OpenAI");
+        await dialog.GetByRole(AriaRole.Radio, new() { Name = "PROD" }).CheckAsync();
+        await dialog.GetByLabel("Key value").FillAsync($"  \"{keyValue}\"\n");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Save key" }).ClickAsync();
+        await dialog.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+
+        // It is listed masked in the PROD folder.
+        await page.GetByRole(AriaRole.Tab, new() { Name = "PROD (1)" }).ClickAsync();
+        var masked = page.GetByTestId("masked-value");
+        await masked.WaitForAsync();
+        Assert.Equal($"sk-…{keyValue[^4..]}", (await masked.InnerTextAsync()).Trim());
+        Assert.DoesNotContain(keyValue, await page.ContentAsync(), StringComparison.Ordinal);
+
+        // Reveal shows the exact value (quotes and spaces trimmed).
+        var label = await page.GetByRole(AriaRole.Cell).Filter(new() { HasTextRegex = PlainLabel() }).First.InnerTextAsync();
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Reveal ") }).ClickAsync();
+        Assert.Equal(keyValue, (await page.GetByTestId("revealed-value").InnerTextAsync()).Trim());
+
+        // Copy puts it on the clipboard.
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Copy ") }).ClickAsync();
+        await page.GetByText("copied").WaitForAsync();
+        Assert.Equal(keyValue, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+
+        // Sign out locks the vault.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GetByText("You signed out and your vault is locked.").WaitForAsync();
+        await page.GotoAsync("vault");
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to unlock your vault" }).WaitForAsync();
+
+        // A wrong password gets a clear message and no way in.
+        await page.GetByLabel("Email").FillAsync(TestAccounts.Email);
+        await page.GetByLabel("Password").FillAsync("not my password at all");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "That email and password do not match" }).WaitForAsync();
+        Assert.Equal(string.Empty, await page.GetByLabel("Password").InputValueAsync());
+
+        // The right password unlocks it again and the key reveals identically.
+        await page.GetByLabel("Email").FillAsync(TestAccounts.Email);
+        await page.GetByLabel("Password").FillAsync(TestAccounts.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Vault", Exact = true }).WaitForAsync();
+        await page.WaitForInteractiveAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "PROD (1)" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Reveal {label.Trim()}" }).ClickAsync();
+        Assert.Equal(keyValue, (await page.GetByTestId("revealed-value").InnerTextAsync()).Trim());
+        await page.ScreenshotAsync("journey-vault-revealed");
+    }
+
+    [GeneratedRegex("^[0-9A-Z]{4}(-[0-9A-Z]{4}){5}$")]
+    private static partial Regex RecoveryCodeShape();
+
+    [GeneratedRegex("^PROD — OpenAI — Created ")]
+    private static partial Regex PlainLabel();
+}

@@ -1,0 +1,92 @@
+using CreatorKeys.Core.Data;
+using CreatorKeys.Core.Vault;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CreatorKeys.Tests.Infrastructure;
+
+/// <summary>
+/// The real app (Program.cs, Production environment) on Kestrel at a free loopback port,
+/// with its own data folder and optionally a fake clock. Dispose and start another on the
+/// same folder to simulate a restart.
+/// </summary>
+public sealed class AppHost : WebApplicationFactory<Program>
+{
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly bool _ownsFolder;
+
+    private AppHost(TempFolder folder, bool ownsFolder, FakeTimeProvider? time, IReadOnlyDictionary<string, string?> settings)
+    {
+        Folder = folder;
+        _ownsFolder = ownsFolder;
+        Time = time;
+        _settings = settings;
+    }
+
+    public TempFolder Folder { get; }
+
+    public FakeTimeProvider? Time { get; }
+
+    public LogCapture Logs { get; } = new();
+
+    public Uri BaseAddress { get; private set; } = default!;
+
+    public VaultSessionStore Sessions => Services.GetRequiredService<VaultSessionStore>();
+
+    public DataFolder DataFolder => Services.GetRequiredService<DataFolder>();
+
+    /// <summary>Starts the app. Pass an existing folder to start it again on the same data.</summary>
+    public static AppHost Start(TempFolder? folder = null, FakeTimeProvider? time = null, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var host = new AppHost(folder ?? new TempFolder(), folder is null, time, settings ?? new Dictionary<string, string?>());
+        host.UseKestrel();
+        host.StartServer();
+        var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        host.BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+        return host;
+    }
+
+    /// <summary>An HTTP client against the running server with its own cookie jar, not following redirects.</summary>
+    public HttpClient NewHttpClient(bool followRedirects = false)
+    {
+        var handler = new HttpClientHandler { AllowAutoRedirect = followRedirects, UseCookies = true, CookieContainer = new System.Net.CookieContainer() };
+        return new HttpClient(handler) { BaseAddress = BaseAddress };
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("urls", "http://127.0.0.1:0");
+        builder.UseSetting(DataFolder.SettingName, Folder.Path);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Trace);
+            logging.AddProvider(Logs);
+        });
+
+        if (Time is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && _ownsFolder)
+        {
+            Folder.Dispose();
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace CreatorKeys.Tests.Infrastructure;
+
+public static class PageExtensions
+{
+    /// <summary>Waits until the page's live connection is up, so clicks reach the server.</summary>
+    public static async Task WaitForInteractiveAsync(this IPage page) =>
+        await page.Locator("[data-interactive='true']").WaitForAsync();
+
+    /// <summary>Runs axe-core and returns the serious and critical violations, described for a failure message.</summary>
+    public static async Task<IReadOnlyList<string>> SeriousAccessibilityViolationsAsync(this IPage page)
+    {
+        var results = await page.RunAxe();
+        return results.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Target?.ToString() + " " + n.Html))}")
+            .ToList();
+    }
+
+    /// <summary>Saves a screenshot under TestResults/screenshots for a person to look at.</summary>
+    public static async Task ScreenshotAsync(this IPage page, string name)
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+    }
+}

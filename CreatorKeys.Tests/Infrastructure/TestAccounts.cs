@@ -1,0 +1,18 @@
+using CreatorKeys.Core.Audit;
+
+namespace CreatorKeys.Tests.Infrastructure;
+
+/// <summary>Well-known test data. The key values are shaped like real ones and used nowhere else.</summary>
+public static class TestAccounts
+{
+    public const string Email = "creator@example.com";
+    public const string OtherEmail = "other.creator@example.com";
+    public const string Password = "correct horse battery staple";
+    public const string NewPassword = "purple monkey dishwasher lamp";
+
+    public static RequestOrigin Origin { get; } = new("127.0.0.1", "CreatorKeys tests");
+
+    /// <summary>A unique value shaped like an OpenAI project key.</summary>
+    public static string NewKeyValue(string prefix = "sk-proj-") =>
+        prefix + Convert.ToBase64String(Guid.NewGuid().ToByteArray()).Replace("+", "x").Replace("/", "y").TrimEnd('=') + "T3BlbkFJ" + Guid.NewGuid().ToString("N")[..12];
+}

@@ -1,0 +1,42 @@
+using CreatorKeys.Core.Vault;
+
+namespace CreatorKeys.Web.Accounts;
+
+/// <summary>
+/// Why the creator lands on the sign-in page, carried in a short-lived cookie or the
+/// <c>reason</c> query value, and the plain words the page shows for it.
+/// </summary>
+public static class SignInNotice
+{
+    public const string CookieName = "CreatorKeys.SignInNotice";
+
+    private static readonly CookieBuilder Cookie = new()
+    {
+        SameSite = SameSiteMode.Strict,
+        HttpOnly = true,
+        IsEssential = true,
+        MaxAge = TimeSpan.FromMinutes(1),
+    };
+
+    public static void Set(HttpContext context, VaultLockReason reason) =>
+        context.Response.Cookies.Append(CookieName, Code(reason), Cookie.Build(context));
+
+    public static void Clear(HttpContext context) => context.Response.Cookies.Delete(CookieName);
+
+    public static string Code(VaultLockReason reason) => reason switch
+    {
+        VaultLockReason.SignedOut => "signed-out",
+        VaultLockReason.Idle => "idle",
+        VaultLockReason.PasswordChanged => "password-changed",
+        _ => "restarted",
+    };
+
+    public static string? Message(string? code, int autoLockMinutes) => code switch
+    {
+        "signed-out" => "You signed out and your vault is locked.",
+        "idle" => $"Your vault locked itself after {autoLockMinutes} minutes without activity, to keep your keys safe. Sign in to unlock it.",
+        "password-changed" => "Your password was changed from another window, so this session was locked. Sign in with the new password.",
+        "restarted" => "CreatorKeys restarted, which locks every vault. Sign in again to unlock yours.",
+        _ => null,
+    };
+}

@@ -1,0 +1,49 @@
+using System.Security.Claims;
+using CreatorKeys.Core.Vault;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+
+namespace CreatorKeys.Web.Accounts;
+
+/// <summary>
+/// Runs on every request with a sign-in cookie: a cookie is only good while its vault is
+/// unlocked in this process. After sign-out, idle auto-lock or a restart the cookie is
+/// rejected, so the creator signs in again, which is what unlocks the vault.
+/// </summary>
+internal static class VaultCookieValidator
+{
+    public static async Task ValidatePrincipalAsync(CookieValidatePrincipalContext context)
+    {
+        await SecurityStampValidator.ValidatePrincipalAsync(context);
+        if (context.Principal?.Identity?.IsAuthenticated != true)
+        {
+            return;
+        }
+
+        var store = context.HttpContext.RequestServices.GetRequiredService<VaultSessionStore>();
+        var sessionId = context.Principal.FindFirstValue(VaultClaims.SessionId);
+        var session = store.Find(sessionId);
+        if (session is not null && session.AccountId == context.Principal.FindFirstValue(ClaimTypes.NameIdentifier))
+        {
+            session.Touch();
+            return;
+        }
+
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+        SignInNotice.Set(context.HttpContext, sessionId is null ? VaultLockReason.Restarted : store.WhyClosed(sessionId));
+    }
+
+    /// <summary>Keeps the vault-session claim when Identity refreshes the cookie's principal.</summary>
+    public static Task KeepVaultSessionClaim(SecurityStampRefreshingPrincipalContext context)
+    {
+        var sessionClaim = context.CurrentPrincipal?.FindFirst(VaultClaims.SessionId);
+        if (sessionClaim is not null && context.NewPrincipal?.Identity is ClaimsIdentity identity && !identity.HasClaim(c => c.Type == VaultClaims.SessionId))
+        {
+            identity.AddClaim(new Claim(VaultClaims.SessionId, sessionClaim.Value));
+        }
+
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,205 @@
+using CreatorKeys.Core.Audit;
+using CreatorKeys.Core.Vault;
+using CreatorKeys.Web.Accounts;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Options;
+using Microsoft.JSInterop;
+using MudBlazor;
+
+namespace CreatorKeys.Web.Components.Pages.Vault;
+
+public sealed partial class VaultPage
+{
+    private readonly Dictionary<Guid, string> _revealed = [];
+    private readonly Dictionary<Guid, ITimer> _hideTimers = [];
+    private IReadOnlyList<KeySummary>? _keys;
+
+    [Inject]
+    private VaultService Vault { get; set; } = default!;
+
+    [Inject]
+    private CurrentVault CurrentVault { get; set; } = default!;
+
+    [Inject]
+    private IDialogService Dialogs { get; set; } = default!;
+
+    [Inject]
+    private ISnackbar Snackbar { get; set; } = default!;
+
+    [Inject]
+    private IJSRuntime JS { get; set; } = default!;
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
+
+    [Inject]
+    private TimeProvider Time { get; set; } = default!;
+
+    [Inject]
+    private IOptions<VaultOptions> Options { get; set; } = default!;
+
+    [CascadingParameter]
+    private RequestOrigin Origin { get; set; } = new(null, null);
+
+    private int RevealSeconds => Options.Value.RevealSeconds;
+
+    protected override async Task OnInitializedAsync() => await LoadAsync();
+
+    public void Dispose()
+    {
+        foreach (var timer in _hideTimers.Values)
+        {
+            timer.Dispose();
+        }
+
+        _hideTimers.Clear();
+        _revealed.Clear();
+    }
+
+    private async Task LoadAsync()
+    {
+        var session = await CurrentVault.FindSessionAsync();
+        if (session is null)
+        {
+            GoToSignIn();
+            return;
+        }
+
+        _keys = await Vault.ListKeysAsync(session.AccountId);
+    }
+
+    private async Task AddKeyAsync(VaultEnvironment? environment)
+    {
+        var session = await CurrentVault.FindSessionAsync();
+        if (session is null)
+        {
+            GoToSignIn();
+            return;
+        }
+
+        var parameters = new DialogParameters<AddKeyDialog>
+        {
+            { d => d.Session, session },
+            { d => d.Origin, Origin },
+            { d => d.InitialEnvironment, environment },
+        };
+        var dialog = await Dialogs.ShowAsync<AddKeyDialog>("Add a key", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseButton = true });
+        var result = await dialog.Result;
+        if (result is { Canceled: false, Data: KeySummary added })
+        {
+            Snackbar.Add($"“{added.Label}” is encrypted and stored in {added.Environment.Code()}.", Severity.Success);
+            await LoadAsync();
+        }
+    }
+
+    private async Task RevealAsync(KeySummary key)
+    {
+        var value = await DecryptAsync(key, (session, id) => Vault.RevealAsync(session, id, Origin));
+        if (value is null)
+        {
+            return;
+        }
+
+        _revealed[key.Id] = value;
+        if (_hideTimers.Remove(key.Id, out var previous))
+        {
+            previous.Dispose();
+        }
+
+        _hideTimers[key.Id] = Time.CreateTimer(
+            _ => InvokeAsync(() =>
+            {
+                Hide(key.Id);
+                StateHasChanged();
+            }),
+            null,
+            Options.Value.RevealFor,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    private void Hide(Guid keyId)
+    {
+        _revealed.Remove(keyId);
+        if (_hideTimers.Remove(keyId, out var timer))
+        {
+            timer.Dispose();
+        }
+    }
+
+    private async Task CopyAsync(KeySummary key)
+    {
+        var value = await DecryptAsync(key, (session, id) => Vault.CopyAsync(session, id, Origin));
+        if (value is null)
+        {
+            return;
+        }
+
+        var copied = await JS.InvokeAsync<bool>("creatorKeys.copyText", value);
+        if (copied)
+        {
+            Snackbar.Add($"“{key.Label}” copied. Paste it where it is needed.", Severity.Success);
+        }
+        else
+        {
+            Snackbar.Add("Your browser blocked copying. Press Reveal and copy the key by hand.", Severity.Warning);
+        }
+    }
+
+    private async Task DeleteAsync(KeySummary key)
+    {
+        var confirmed = await Dialogs.ShowMessageBoxAsync(
+            "Delete this key?",
+            $"“{key.Label}” ({key.Environment.Code()}) and its encrypted value will be removed from CreatorKeys. " +
+            $"The key keeps working at {key.ProviderName} until you delete it there too.",
+            yesText: "Delete key",
+            cancelText: "Keep it");
+        if (confirmed != true)
+        {
+            return;
+        }
+
+        var session = await CurrentVault.FindSessionAsync();
+        if (session is null)
+        {
+            GoToSignIn();
+            return;
+        }
+
+        Hide(key.Id);
+        if (await Vault.DeleteAsync(session.AccountId, key.Id, Origin))
+        {
+            Snackbar.Add($"“{key.Label}” was deleted from your vault.", Severity.Info);
+        }
+
+        await LoadAsync();
+    }
+
+    /// <summary>Runs a decrypting call, turning a locked vault, a missing key or damaged data into a plain message.</summary>
+    private async Task<string?> DecryptAsync(KeySummary key, Func<VaultSession, Guid, Task<string?>> decrypt)
+    {
+        try
+        {
+            var session = await CurrentVault.RequireSessionAsync();
+            var value = await decrypt(session, key.Id);
+            if (value is null)
+            {
+                Snackbar.Add("That key is no longer in your vault.", Severity.Warning);
+                await LoadAsync();
+            }
+
+            return value;
+        }
+        catch (VaultLockedException)
+        {
+            GoToSignIn();
+            return null;
+        }
+        catch (VaultCryptoException)
+        {
+            Snackbar.Add($"The stored value of “{key.Label}” is damaged and cannot be shown. Nothing was changed; restore a backup or store the key again.", Severity.Error);
+            return null;
+        }
+    }
+
+    private void GoToSignIn() => Navigation.NavigateTo("account/sign-in?reason=restarted", forceLoad: true);
+}

@@ -1,0 +1,64 @@
+using CreatorKeys.Core.Accounts;
+using CreatorKeys.Web.Accounts;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using MudBlazor.Services;
+
+namespace CreatorKeys.Web;
+
+public static class DependencyInjection
+{
+    /// <summary>Registers the UI: Blazor Server, MudBlazor, ASP.NET Core Identity and the sign-in cookie.</summary>
+    public static IHostApplicationBuilder AddWebServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, VaultRevalidatingAuthenticationStateProvider>();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<CurrentVault>();
+        services.AddScoped<VaultSignIn>();
+
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.AddAuthorization();
+
+        // Identity's user store, password rules and lockout are registered by Core; the web adds cookie sign-in.
+        services.AddIdentityCore<Account>().AddSignInManager();
+
+        services.Configure<SecurityStampValidatorOptions>(options =>
+        {
+            options.ValidationInterval = TimeSpan.FromMinutes(1);
+            options.OnRefreshingPrincipal = VaultCookieValidator.KeepVaultSessionClaim;
+        });
+
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = "/account/sign-in";
+            options.LogoutPath = "/account/sign-out";
+            options.AccessDeniedPath = "/account/sign-in";
+            options.Cookie.Name = "CreatorKeys.Session";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.SlidingExpiration = true;
+            options.ExpireTimeSpan = TimeSpan.FromHours(12);
+            options.Events.OnValidatePrincipal = VaultCookieValidator.ValidatePrincipalAsync;
+        });
+
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "CreatorKeys.Antiforgery";
+            options.Cookie.SameSite = SameSiteMode.Strict;
+        });
+
+        return builder;
+    }
+}

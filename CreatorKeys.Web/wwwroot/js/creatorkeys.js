@@ -1,0 +1,29 @@
+// Small browser helpers for CreatorKeys. Nothing secret is ever stored in the browser:
+// the only thing kept in localStorage is the light/dark theme choice.
+window.creatorKeys = {
+  getTheme: function () {
+    try { return window.localStorage.getItem("creatorkeys-theme"); } catch { return null; }
+  },
+  setTheme: function (value) {
+    try { window.localStorage.setItem("creatorkeys-theme", value); } catch { /* private mode */ }
+  },
+  copyText: async function (text) {
+    try {
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  downloadText: function (fileName, text) {
+    const blob = new Blob([text], { type: "text/plain;charset=utf-8" });
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = fileName;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+  }
+};
