@@ -12,6 +12,13 @@ public static class TestAccounts
 
     public static RequestOrigin Origin { get; } = new("127.0.0.1", "CreatorKeys tests");
 
+    /// <summary>Now, to the whole second: the database keeps times to a fraction of a millisecond, not to the tick.</summary>
+    public static DateTimeOffset WholeSecondNow()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+    }
+
     /// <summary>A unique value shaped like an OpenAI project key.</summary>
     public static string NewKeyValue(string prefix = "sk-proj-") =>
         prefix + Convert.ToBase64String(Guid.NewGuid().ToByteArray()).Replace("+", "x").Replace("/", "y").TrimEnd('=') + "T3BlbkFJ" + Guid.NewGuid().ToString("N")[..12];
