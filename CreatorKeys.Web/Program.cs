@@ -7,6 +7,11 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UseCreatorKeysConfiguration();
+if (args.Contains(HealthProbe.Argument))
+{
+    return await HealthProbe.RunAsync(builder.Configuration);
+}
+
 builder.AddCoreServices();
 builder.AddWebServices();
 
@@ -28,6 +33,7 @@ app.MapAccountEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
 public partial class Program;

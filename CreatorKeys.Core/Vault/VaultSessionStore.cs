@@ -21,6 +21,9 @@ public sealed class VaultSessionStore(TimeProvider time, IOptionsMonitor<VaultOp
 
     public int OpenCount => _sessions.Count;
 
+    /// <summary>A snapshot of the open sessions, for tests and diagnostics.</summary>
+    internal IReadOnlyList<VaultSession> OpenSessionsForTests() => _sessions.Values.ToList();
+
     /// <summary>Keeps an unlocked vault for a new signed-in session and returns it.</summary>
     public VaultSession Open(UnlockedVault vault, bool emergencyKitPending, string? pendingRecoveryCode = null)
     {

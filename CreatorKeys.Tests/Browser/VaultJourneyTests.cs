@@ -49,8 +49,8 @@ public sealed partial class VaultJourneyTests(BrowserFixture browser)
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Save key" }).ClickAsync();
         await dialog.WaitForAsync(new() { State = WaitForSelectorState.Detached });
 
-        // It is listed masked in the PROD folder.
-        await page.GetByRole(AriaRole.Tab, new() { Name = "PROD (1)" }).ClickAsync();
+        // The PROD folder opens by itself and lists the key masked.
+        await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "PROD (1)" })).ToHaveAttributeAsync("aria-selected", "true");
         var masked = page.GetByTestId("masked-value");
         await masked.WaitForAsync();
         Assert.Equal($"sk-…{keyValue[^4..]}", (await masked.InnerTextAsync()).Trim());
@@ -85,7 +85,6 @@ public sealed partial class VaultJourneyTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.GetByRole(AriaRole.Heading, new() { Name = "Vault", Exact = true }).WaitForAsync();
         await page.WaitForInteractiveAsync();
-        await page.GetByRole(AriaRole.Tab, new() { Name = "PROD (1)" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = $"Reveal {label.Trim()}" }).ClickAsync();
         Assert.Equal(keyValue, (await page.GetByTestId("revealed-value").InnerTextAsync()).Trim());
         await page.ScreenshotAsync("journey-vault-revealed");

@@ -13,12 +13,20 @@ public static class PageExtensions
     /// <summary>Runs axe-core and returns the serious and critical violations, described for a failure message.</summary>
     public static async Task<IReadOnlyList<string>> SeriousAccessibilityViolationsAsync(this IPage page)
     {
+        await page.WaitForAnimationsAsync();
         var results = await page.RunAxe();
         return results.Violations
             .Where(v => v.Impact is "serious" or "critical")
             .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Target?.ToString() + " " + n.Html))}")
             .ToList();
     }
+
+    /// <summary>Waits until every finite CSS animation and transition on the page has finished (a fading snackbar, an opening dialog).</summary>
+    public static async Task WaitForAnimationsAsync(this IPage page) =>
+        await page.EvaluateAsync(
+            "() => Promise.all(document.getAnimations()" +
+            ".filter(a => a.effect && a.effect.getComputedTiming().iterations !== Infinity)" +
+            ".map(a => a.finished.catch(() => null)))");
 
     /// <summary>Saves a screenshot under TestResults/screenshots for a person to look at.</summary>
     public static async Task ScreenshotAsync(this IPage page, string name)

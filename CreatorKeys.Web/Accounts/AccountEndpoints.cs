@@ -12,13 +12,20 @@ internal static class AccountEndpoints
     /// <summary>Sign-out locks the vault (its key is wiped from memory) and clears the cookie.</summary>
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/account/sign-out", async (
+        endpoints.MapPost("/account/sign-out", async Task<IResult> (
             HttpContext context,
             ClaimsPrincipal user,
+            IAntiforgery antiforgery,
             SignInManager<Account> signInManager,
             VaultSessionStore sessions,
             ActivityService activity) =>
         {
+            // Only the app's own sign-out button may sign a creator out (no cross-site form posts).
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return TypedResults.BadRequest();
+            }
+
             var accountId = user.FindFirstValue(ClaimTypes.NameIdentifier);
             if (user.FindFirstValue(VaultClaims.SessionId) is { } sessionId)
             {
@@ -32,7 +39,7 @@ internal static class AccountEndpoints
             }
 
             return TypedResults.LocalRedirect($"~/account/sign-in?reason={SignInNotice.Code(VaultLockReason.SignedOut)}");
-        }).WithMetadata(new RequireAntiforgeryTokenAttribute());
+        });
 
         return endpoints;
     }

@@ -13,6 +13,7 @@ public sealed partial class VaultPage
     private readonly Dictionary<Guid, string> _revealed = [];
     private readonly Dictionary<Guid, ITimer> _hideTimers = [];
     private IReadOnlyList<KeySummary>? _keys;
+    private int _activeTab;
 
     [Inject]
     private VaultService Vault { get; set; } = default!;
@@ -65,8 +66,17 @@ public sealed partial class VaultPage
             return;
         }
 
+        var firstLoad = _keys is null;
         _keys = await Vault.ListKeysAsync(session.AccountId);
+        if (firstLoad && _keys.Count > 0)
+        {
+            // Open the first folder that has something in it.
+            ShowEnvironment(_keys[0].Environment);
+        }
     }
+
+    private void ShowEnvironment(VaultEnvironment environment) =>
+        _activeTab = VaultEnvironments.All.ToList().IndexOf(environment);
 
     private async Task AddKeyAsync(VaultEnvironment? environment)
     {
@@ -89,6 +99,7 @@ public sealed partial class VaultPage
         {
             Snackbar.Add($"“{added.Label}” is encrypted and stored in {added.Environment.Code()}.", Severity.Success);
             await LoadAsync();
+            ShowEnvironment(added.Environment);
         }
     }
 

@@ -1,0 +1,78 @@
+using CreatorKeys.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace CreatorKeys.Tests.Browser;
+
+/// <summary>
+/// axe-core on every page, at desktop and phone width, in light and dark theme: no serious
+/// or critical violation is allowed. Screenshots land in bin/.../screenshots for review.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AccessibilityTests(BrowserFixture browser)
+{
+    private static readonly string[] AppPages = ["", "providers", "vault", "workflows", "rotation", "reports", "activity", "settings", "no-such-page"];
+
+    [Theory]
+    [InlineData("desktop", 1280, 900)]
+    [InlineData("phone", 390, 844)]
+    public async Task EveryPage_HasNoSeriousAccessibilityViolations(string name, int width, int height)
+    {
+        using var app = AppHost.Start();
+        await using var context = await browser.NewContextAsync(app.BaseAddress, width, height);
+        var page = await context.NewPageAsync();
+        var violations = new List<string>();
+
+        async Task CheckAsync(string label)
+        {
+            violations.AddRange((await page.SeriousAccessibilityViolationsAsync()).Select(v => $"[{name} {label}] {v}"));
+            await page.ScreenshotAsync($"a11y-{name}-{label}");
+        }
+
+        await page.GotoAsync("account/sign-up");
+        await CheckAsync("sign-up");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account and vault" }).ClickAsync();
+        await page.Locator(".validation-message").First.WaitForAsync();
+        await CheckAsync("sign-up-errors");
+
+        await BrowserJourney.SignUpAsync(page);
+        await BrowserJourney.AddKeyAsync(page, "OpenAI", "PROD", TestAccounts.NewKeyValue());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add a key" }).First.ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).WaitForAsync();
+        await CheckAsync("add-key-dialog");
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).WaitForAsync(new() { State = WaitForSelectorState.Detached });
+
+        foreach (var path in AppPages)
+        {
+            await page.GotoAsync(path);
+            await page.WaitForInteractiveAsync();
+            await page.Locator("h1").First.WaitForAsync();
+            await CheckAsync(path.Length == 0 ? "dashboard" : path);
+        }
+
+        await page.GotoAsync("account/emergency-kit");
+        await page.WaitForInteractiveAsync();
+        await CheckAsync("emergency-kit");
+        await page.GotoAsync("account/password");
+        await CheckAsync("change-password");
+
+        // Dark theme: the same pages must keep their contrast.
+        await page.GotoAsync("vault");
+        await page.WaitForInteractiveAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Switch to dark theme" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Switch to light theme" }).WaitForAsync();
+        await CheckAsync("vault-dark");
+        await page.GotoAsync("");
+        await page.WaitForInteractiveAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Switch to light theme" }).WaitForAsync();
+        await CheckAsync("dashboard-dark");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GetByText("You signed out").WaitForAsync();
+        await CheckAsync("sign-in");
+        await page.GotoAsync("account/recover");
+        await CheckAsync("recover");
+
+        Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
+    }
+}

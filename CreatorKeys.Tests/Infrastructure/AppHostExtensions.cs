@@ -1,0 +1,61 @@
+using CreatorKeys.Core.Accounts;
+using CreatorKeys.Core.Data;
+using CreatorKeys.Core.Vault;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CreatorKeys.Tests.Infrastructure;
+
+/// <summary>Shortcuts that drive the running app the way its pages do.</summary>
+public static class AppHostExtensions
+{
+    public static IReadOnlyDictionary<string, string> SignUpFields(string email = TestAccounts.Email, string password = TestAccounts.Password, string? confirm = null, bool understood = true) =>
+        new Dictionary<string, string>
+        {
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+            ["Input.ConfirmPassword"] = confirm ?? password,
+            ["Input.Understood"] = understood ? "true" : "false",
+        };
+
+    public static IReadOnlyDictionary<string, string> SignInFields(string email = TestAccounts.Email, string password = TestAccounts.Password) =>
+        new Dictionary<string, string> { ["Input.Email"] = email, ["Input.Password"] = password };
+
+    /// <summary>Signs up through the sign-up form and confirms the emergency kit, leaving the client signed in.</summary>
+    public static async Task<VaultSession> SignUpThroughFormAsync(this AppHost app, PageClient client, string email = TestAccounts.Email)
+    {
+        var response = await client.SubmitAsync("account/sign-up", "sign-up", SignUpFields(email));
+        Assert.Equal("/account/emergency-kit", response.Location);
+        var session = app.OpenSessions().Single(s => s.AccountId == app.AccountId(email));
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<AccountService>().ConfirmEmergencyKitSavedAsync(session, TestAccounts.Origin);
+        return session;
+    }
+
+    public static async Task<PageClient.PageResponse> SignInThroughFormAsync(this PageClient client, string email = TestAccounts.Email, string password = TestAccounts.Password) =>
+        await client.SubmitAsync("account/sign-in", "sign-in", SignInFields(email, password));
+
+    public static string AccountId(this AppHost app, string email)
+    {
+        using var db = app.Services.GetRequiredService<IDbContextFactory<CreatorKeysDbContext>>().CreateDbContext();
+        return db.Users.Single(u => u.Email == email).Id;
+    }
+
+    public static int AccountCount(this AppHost app)
+    {
+        using var db = app.Services.GetRequiredService<IDbContextFactory<CreatorKeysDbContext>>().CreateDbContext();
+        return db.Users.Count();
+    }
+
+    /// <summary>The vault sessions currently open in the app's memory.</summary>
+    public static IReadOnlyList<VaultSession> OpenSessions(this AppHost app) =>
+        app.Sessions.OpenSessionsForTests();
+
+    public static async Task<KeySummary> AddKeyAsync(this AppHost app, VaultSession session, string value, VaultEnvironment environment = VaultEnvironment.Prod)
+    {
+        var result = await app.Services.GetRequiredService<VaultService>()
+            .AddKeyAsync(session, new NewKeyInput("OpenAI", environment, $"{environment.Code()} — OpenAI — test", value), TestAccounts.Origin);
+        Assert.True(result.Succeeded, string.Join(" ", result.Errors.Values));
+        return result.Key!;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Security.Claims;
+using Bunit;
+using Bunit.TestDoubles;
+using CreatorKeys.Core;
+using CreatorKeys.Core.Accounts;
+using CreatorKeys.Core.Data;
+using CreatorKeys.Core.Vault;
+using CreatorKeys.Tests.Infrastructure;
+using CreatorKeys.Web.Accounts;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using MudBlazor.Services;
+
+namespace CreatorKeys.Tests.Web;
+
+/// <summary>
+/// bUnit context for CreatorKeys components: MudBlazor services, loose JS interop, the
+/// real Core services over a temp SQLite file, a fake clock, and a signed-in creator whose
+/// vault is unlocked.
+/// </summary>
+public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
+{
+    private readonly TempFolder _folder = new();
+
+    protected ComponentTestContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [DataFolder.SettingName] = _folder.Path })
+            .Build();
+        Services.AddSingleton<IConfiguration>(configuration);
+        Services.AddLogging();
+        Services.AddSingleton<TimeProvider>(Time);
+        Services.AddCoreServices(configuration);
+        Services.AddMudServices();
+        Services.AddScoped<CurrentVault>();
+        Authorization = AddAuthorization();
+    }
+
+    protected FakeTimeProvider Time { get; } = new(TestAccounts.WholeSecondNow());
+
+    protected BunitAuthorizationContext Authorization { get; }
+
+    protected VaultSession Session { get; private set; } = default!;
+
+    protected VaultService Vault => Services.GetRequiredService<VaultService>();
+
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        await Services.InitializeDatabaseAsync();
+        await using var scope = Services.CreateAsyncScope();
+        var outcome = await scope.ServiceProvider.GetRequiredService<AccountService>().SignUpAsync(TestAccounts.Email, TestAccounts.Password, TestAccounts.Origin);
+        Session = Services.GetRequiredService<VaultSessionStore>().Open(outcome.Vault!, emergencyKitPending: false);
+        Authorization.SetAuthorized(TestAccounts.Email);
+        Authorization.SetClaims(
+            new Claim(ClaimTypes.NameIdentifier, Session.AccountId),
+            new Claim(VaultClaims.SessionId, Session.Id));
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        _folder.Dispose();
+    }
+
+    protected async Task<KeySummary> AddKeyAsync(string value, VaultEnvironment environment = VaultEnvironment.Prod, string label = "PROD — OpenAI — main")
+    {
+        var result = await Vault.AddKeyAsync(Session, new NewKeyInput("OpenAI", environment, label, value), TestAccounts.Origin);
+        Assert.True(result.Succeeded, string.Join(" ", result.Errors.Values));
+        return result.Key!;
+    }
+}

@@ -1,0 +1,90 @@
+using Bunit;
+using CreatorKeys.Core.Accounts;
+using CreatorKeys.Core.Vault;
+using CreatorKeys.Web.Components.Layout;
+using CreatorKeys.Web.Components.Pages.Providers;
+using CreatorKeys.Web.Components.Pages.Reports;
+using CreatorKeys.Web.Components.Pages.Rotation;
+using CreatorKeys.Web.Components.Pages.Workflows;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CreatorKeys.Tests.Web.Layout;
+
+public sealed class ShellTests : ComponentTestContext
+{
+    [Fact]
+    public void NavMenu_LinksEverySection()
+    {
+        var menu = Render<NavMenu>();
+
+        var links = menu.FindAll("a").Select(a => (Text: a.TextContent.Trim(), Href: a.GetAttribute("href"))).ToList();
+
+        Assert.Equal(
+            [("Dashboard", ""), ("Providers", "providers"), ("Vault", "vault"), ("Workflows", "workflows"), ("Rotation", "rotation"), ("Reports", "reports"), ("Activity", "activity"), ("Settings", "settings")],
+            links);
+    }
+
+    [Fact]
+    public void Placeholders_SayWhatWillComeInPlainWords()
+    {
+        Assert.Contains("spend cap", Render<ProvidersPage>().Markup, StringComparison.Ordinal);
+        Assert.Contains("which key each one uses", Render<WorkflowsPage>().Markup, StringComparison.Ordinal);
+        Assert.Contains("Rotating a key means", Render<RotationPage>().Markup, StringComparison.Ordinal);
+        Assert.Contains("without a single secret", Render<ReportsPage>().Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VaultGate_EmergencyKitNotConfirmed_HoldsCreatorOnTheKitPage()
+    {
+        Session.EmergencyKitPending = true;
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("vault");
+
+        Render<VaultGate>();
+
+        Assert.EndsWith("/account/emergency-kit", navigation.Uri, StringComparison.Ordinal);
+        navigation.NavigateTo("settings");
+        Assert.EndsWith("/account/emergency-kit", navigation.Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VaultGate_KitConfirmed_LetsCreatorGoAnywhere()
+    {
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<AccountService>().ConfirmEmergencyKitSavedAsync(Session, Infrastructure.TestAccounts.Origin);
+        }
+
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("vault");
+        Render<VaultGate>();
+
+        Assert.EndsWith("/vault", navigation.Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VaultGate_VaultLocksWhilePageIsOpen_SendsToSignInWithReason()
+    {
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("vault");
+        var gate = Render<VaultGate>();
+
+        Services.GetRequiredService<VaultSessionStore>().Lock(Session.Id, VaultLockReason.Idle);
+
+        gate.WaitForAssertion(() => Assert.EndsWith("/account/sign-in?reason=idle", navigation.Uri, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void VaultGate_Navigation_CountsAsActivity()
+    {
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        Render<VaultGate>();
+        var before = Session.LastActivity;
+
+        Time.Advance(TimeSpan.FromMinutes(10));
+        navigation.NavigateTo("activity");
+
+        Assert.Equal(before + TimeSpan.FromMinutes(10), Session.LastActivity);
+    }
+}

@@ -1,0 +1,31 @@
+# syntax=docker/dockerfile:1
+# CreatorKeys: build with the .NET SDK, run on the smaller ASP.NET runtime as a non-root user.
+#   docker build -t creatorkeys .
+#   docker run -d -p 8080:8080 -v creatorkeys-data:/data --name creatorkeys creatorkeys
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig appsettings.json ./
+COPY CreatorKeys.Core/CreatorKeys.Core.csproj CreatorKeys.Core/
+COPY CreatorKeys.Web/CreatorKeys.Web.csproj CreatorKeys.Web/
+RUN dotnet restore CreatorKeys.Web/CreatorKeys.Web.csproj
+COPY CreatorKeys.Core/ CreatorKeys.Core/
+COPY CreatorKeys.Web/ CreatorKeys.Web/
+RUN dotnet publish CreatorKeys.Web/CreatorKeys.Web.csproj -c Release -o /app --no-restore
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app ./
+# Everything the app writes (database, key ring, mail outbox) goes to /data, owned by the
+# image's non-root "app" user. Settings can be overridden with environment variables,
+# e.g. -e CreatorKeys__Vault__AutoLockMinutes=10.
+RUN mkdir -p /data && chown app:app /data
+ENV CreatorKeys__DataFolder=/data \
+    Urls=http://0.0.0.0:8080 \
+    ASPNETCORE_ENVIRONMENT=Production
+USER app
+VOLUME ["/data"]
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["dotnet", "/app/CreatorKeys.Web.dll", "--health-check"]
+ENTRYPOINT ["dotnet", "/app/CreatorKeys.Web.dll"]
