@@ -13,6 +13,12 @@ public static class DependencyInjection
     {
         var services = builder.Services;
 
+        // SignalR logs every message from the browser at Debug, including what a creator pastes
+        // into a field (a key value). These categories never go below Information, whatever the
+        // configuration says; the filters are added after the configuration's, so they win.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR", LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Connections", LogLevel.Information);
+
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
 

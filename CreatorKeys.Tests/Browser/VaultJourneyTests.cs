@@ -11,7 +11,7 @@ public sealed partial class VaultJourneyTests(BrowserFixture browser)
     [Fact]
     public async Task FirstRun_SignUpKitAddRevealSignOutSignIn_KeyStaysSafeAndReadable()
     {
-        using var app = AppHost.Start();
+        using var app = AppHost.Start(settings: AppHost.TraceLogging);
         await using var context = await browser.NewContextAsync(app.BaseAddress);
         var page = await context.NewPageAsync();
         var keyValue = TestAccounts.NewKeyValue();
@@ -88,6 +88,12 @@ public sealed partial class VaultJourneyTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { Name = $"Reveal {label.Trim()}" }).ClickAsync();
         Assert.Equal(keyValue, (await page.GetByTestId("revealed-value").InnerTextAsync()).Trim());
         await page.ScreenshotAsync("journey-vault-revealed");
+
+        // Nothing secret reached the log, at any level, on the whole journey.
+        Assert.NotEmpty(app.Logs.Lines);
+        var secrets = new[] { keyValue, code, code.Replace("-", "", StringComparison.Ordinal), TestAccounts.Password };
+        var leaks = app.Logs.Lines.Where(line => secrets.Any(secret => line.Contains(secret, StringComparison.Ordinal))).ToList();
+        Assert.True(leaks.Count == 0, "Secrets in the log:" + Environment.NewLine + string.Join(Environment.NewLine, leaks.Select(l => l[..Math.Min(l.Length, 600)])));
     }
 
     [GeneratedRegex("^[0-9A-Z]{4}(-[0-9A-Z]{4}){5}$")]

@@ -29,6 +29,16 @@ public sealed class AppHost : WebApplicationFactory<Program>
         _settings = settings;
     }
 
+    /// <summary>Settings that turn every log category up to Trace, for tests that read the whole log.</summary>
+    public static IReadOnlyDictionary<string, string?> TraceLogging { get; } = new Dictionary<string, string?>
+    {
+        ["Logging:LogLevel:Default"] = "Trace",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
+        ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Trace",
+        ["Logging:LogLevel:Microsoft.AspNetCore.SignalR"] = "Trace",
+        ["Logging:LogLevel:Microsoft.AspNetCore.Http.Connections"] = "Trace",
+    };
+
     public TempFolder Folder { get; }
 
     public FakeTimeProvider? Time { get; }

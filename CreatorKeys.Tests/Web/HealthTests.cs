@@ -21,6 +21,22 @@ public sealed class HealthTests
     }
 
     [Fact]
+    public async Task Start_AppliesMigrationsAndSwitchesSqliteToWal()
+    {
+        using var app = AppHost.Start();
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(app.DataFolder.ConnectionString);
+        await connection.OpenAsync();
+
+        await using var journal = connection.CreateCommand();
+        journal.CommandText = "PRAGMA journal_mode;";
+        await using var migrations = connection.CreateCommand();
+        migrations.CommandText = "SELECT COUNT(*) FROM __EFMigrationsHistory;";
+
+        Assert.Equal("wal", (string?)await journal.ExecuteScalarAsync());
+        Assert.True((long)(await migrations.ExecuteScalarAsync())! >= 1);
+    }
+
+    [Fact]
     public async Task Healthz_DatabaseFileUnreadable_ReportsUnhealthy()
     {
         using var app = AppHost.Start();
