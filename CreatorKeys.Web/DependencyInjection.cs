@@ -14,10 +14,12 @@ public static class DependencyInjection
         var services = builder.Services;
 
         // SignalR logs every message from the browser at Debug, including what a creator pastes
-        // into a field (a key value). These categories never go below Information, whatever the
-        // configuration says; the filters are added after the configuration's, so they win.
+        // into a field (a key value). These filters hold those categories at Information even when
+        // "Default" or "Microsoft.AspNetCore" is turned down; a setting aimed at them directly is
+        // refused at start by LogSafetyCheck.
         builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR", LogLevel.Information);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Connections", LogLevel.Information);
+        services.AddHostedService<LogSafetyCheck>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -28,12 +30,7 @@ public static class DependencyInjection
         services.AddScoped<CurrentVault>();
         services.AddScoped<VaultSignIn>();
 
-        services.AddAuthentication(options =>
-            {
-                options.DefaultScheme = IdentityConstants.ApplicationScheme;
-                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
-            })
-            .AddIdentityCookies();
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         services.AddAuthorization();
 
         // Identity's user store, password rules and lockout are registered by Core; the web adds cookie sign-in.

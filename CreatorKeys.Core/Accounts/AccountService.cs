@@ -29,8 +29,13 @@ public sealed class AccountService(
 
     // Sign-up checks "is this the first account?" and then inserts; one at a time keeps that honest.
     private static readonly SemaphoreSlim SignUpGate = new(1, 1);
+    private static Lazy<string>? _timingDummyHash;
 
     private int Iterations => vaultOptions.Value.KeyDerivationIterations;
+
+    /// <summary>A password hash no one knows the password of, made once with the current settings.</summary>
+    private Lazy<string> TimingDummyHash => _timingDummyHash ??= new Lazy<string>(() =>
+        users.PasswordHasher.HashPassword(new Account(), Convert.ToBase64String(VaultCrypto.NewKey())));
 
     public async Task<bool> AnyAccountExistsAsync(CancellationToken cancellationToken = default)
     {
@@ -77,20 +82,28 @@ public sealed class AccountService(
                 CreatedAt = time.GetUtcNow(),
             };
             var vault = new UnlockedVault(account.Id, VaultCrypto.NewKey());
-            var recoveryCode = RecoveryCode.Generate();
-            account.Vault = new VaultKeyWrap();
-            WrapForPassword(account.Vault, vault, password);
-            WrapForRecovery(account.Vault, vault, recoveryCode);
+            try
+            {
+                var recoveryCode = RecoveryCode.Generate();
+                account.Vault = new VaultKeyWrap();
+                WrapForPassword(account.Vault, vault, password);
+                WrapForRecovery(account.Vault, vault, recoveryCode);
 
-            var result = await users.CreateAsync(account, password);
-            if (!result.Succeeded)
+                var result = await users.CreateAsync(account, password);
+                if (!result.Succeeded)
+                {
+                    vault.Dispose();
+                    return AccountOutcome.Failure(ToFieldErrors(result));
+                }
+
+                await activity.RecordAsync(account.Id, ActivityAction.SignedUp, origin, cancellationToken: cancellationToken);
+                return AccountOutcome.Success(account, vault, recoveryCode);
+            }
+            catch
             {
                 vault.Dispose();
-                return AccountOutcome.Failure(ToFieldErrors(result));
+                throw;
             }
-
-            await activity.RecordAsync(account.Id, ActivityAction.SignedUp, origin, cancellationToken: cancellationToken);
-            return AccountOutcome.Success(account, vault, recoveryCode);
         }
         finally
         {
@@ -100,27 +113,27 @@ public sealed class AccountService(
 
     /// <summary>Unwraps the vault key of an account whose password Identity has just verified.</summary>
     /// <exception cref="VaultCryptoException">The stored wrap is damaged or does not match the password.</exception>
-    public static UnlockedVault Unlock(Account account, string password)
-    {
-        var wrappingKey = VaultCrypto.DeriveKeyFromSecret(password, account.Vault.PasswordSalt, account.Vault.PasswordIterations);
-        return UnlockedVault.Unwrap(account.Id, wrappingKey, account.Vault.PasswordWrappedKey, KeyWrapKind.Password);
-    }
+    public static UnlockedVault Unlock(Account account, string password) =>
+        UnlockedVault.Unwrap(account.Id, password, account.Vault.PasswordSalt, account.Vault.PasswordIterations, account.Vault.PasswordWrappedKey, KeyWrapKind.Password);
 
     /// <summary>
-    /// Changes the password and re-wraps the vault key under it, in one write. The vault's
-    /// values are untouched. Other sessions of the account are expected to be locked by the caller.
+    /// Spends the same time as checking a real password, so a sign-in with an unknown email
+    /// does not answer faster than one with a known email and a wrong password.
     /// </summary>
-    public async Task<AccountOutcome> ChangePasswordAsync(string accountId, string currentPassword, string newPassword, RequestOrigin origin, CancellationToken cancellationToken = default)
+    public void SpendPasswordCheckTime(string password) =>
+        users.PasswordHasher.VerifyHashedPassword(new Account(), TimingDummyHash.Value, password);
+
+    /// <summary>
+    /// Changes the password and re-wraps the session's vault key under it, in the same write as
+    /// the new password hash. The vault's values are untouched. Other sessions of the account
+    /// are expected to be locked by the caller.
+    /// </summary>
+    public async Task<AccountOutcome> ChangePasswordAsync(VaultSession session, string currentPassword, string newPassword, RequestOrigin origin, CancellationToken cancellationToken = default)
     {
-        var account = await users.FindByIdAsync(accountId);
+        var account = await users.FindByIdAsync(session.AccountId);
         if (account is null)
         {
             return AccountOutcome.Failure(AccountOutcome.FormError, "Your account could not be found. Sign in again.");
-        }
-
-        if (!await users.CheckPasswordAsync(account, currentPassword))
-        {
-            return AccountOutcome.Failure(CurrentPasswordField, "That is not your current password.");
         }
 
         var passwordErrors = await ValidatePasswordAsync(account, newPassword);
@@ -129,12 +142,19 @@ public sealed class AccountService(
             return AccountOutcome.Failure(NewPasswordField, passwordErrors);
         }
 
-        using var vault = Unlock(account, currentPassword);
-        WrapForPassword(account.Vault, vault, newPassword);
+        var previous = account.Vault.Clone();
+        var updated = account.Vault.Clone();
+        WrapForPassword(updated, session.Vault, newPassword);
+        updated.CopyTo(account.Vault);
+
+        // Identity checks the current password, stores the new hash and our new wrap in one save.
         var result = await users.ChangePasswordAsync(account, currentPassword, newPassword);
         if (!result.Succeeded)
         {
-            return AccountOutcome.Failure(ToFieldErrors(result, NewPasswordField));
+            previous.CopyTo(account.Vault);
+            return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch))
+                ? AccountOutcome.Failure(CurrentPasswordField, "That is not your current password.")
+                : AccountOutcome.Failure(ToFieldErrors(result, NewPasswordField));
         }
 
         await activity.RecordAsync(account.Id, ActivityAction.PasswordChanged, origin, cancellationToken: cancellationToken);
@@ -157,6 +177,7 @@ public sealed class AccountService(
         var account = await users.FindByEmailAsync(email.Trim());
         if (account is null)
         {
+            VaultCrypto.DeriveKeyFromSecret(code, VaultCrypto.NewSalt(), Iterations);
             return AccountOutcome.Failure(RecoveryCodeField, NoMatch);
         }
 
@@ -168,8 +189,7 @@ public sealed class AccountService(
         UnlockedVault vault;
         try
         {
-            var wrappingKey = VaultCrypto.DeriveKeyFromSecret(code, account.Vault.RecoverySalt, account.Vault.RecoveryIterations);
-            vault = UnlockedVault.Unwrap(account.Id, wrappingKey, account.Vault.RecoveryWrappedKey, KeyWrapKind.RecoveryCode);
+            vault = UnlockedVault.Unwrap(account.Id, code, account.Vault.RecoverySalt, account.Vault.RecoveryIterations, account.Vault.RecoveryWrappedKey, KeyWrapKind.RecoveryCode);
         }
         catch (VaultCryptoException)
         {
@@ -188,12 +208,18 @@ public sealed class AccountService(
         }
 
         var newCode = RecoveryCode.Generate();
-        WrapForPassword(account.Vault, vault, newPassword);
-        WrapForRecovery(account.Vault, vault, newCode);
+        var previous = account.Vault.Clone();
+        var updated = new VaultKeyWrap();
+        WrapForPassword(updated, vault, newPassword);
+        WrapForRecovery(updated, vault, newCode);
+        updated.CopyTo(account.Vault);
+
+        // One save: new password hash, both new wraps, and "kit not saved yet" for the new code.
         var token = await users.GeneratePasswordResetTokenAsync(account);
         var result = await users.ResetPasswordAsync(account, token, newPassword);
         if (!result.Succeeded)
         {
+            previous.CopyTo(account.Vault);
             vault.Dispose();
             return AccountOutcome.Failure(ToFieldErrors(result, NewPasswordField));
         }
@@ -210,16 +236,10 @@ public sealed class AccountService(
     public async Task<string> IssueNewRecoveryCodeAsync(VaultSession session, RequestOrigin origin, CancellationToken cancellationToken = default)
     {
         var code = RecoveryCode.Generate();
-        var wrap = new VaultKeyWrap();
-        WrapForRecovery(wrap, session.Vault, code);
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var account = await db.Users.SingleAsync(a => a.Id == session.AccountId, cancellationToken);
-        account.Vault.RecoverySalt = wrap.RecoverySalt;
-        account.Vault.RecoveryIterations = wrap.RecoveryIterations;
-        account.Vault.RecoveryWrappedKey = wrap.RecoveryWrappedKey;
-        account.Vault.RecoveryCodeIssuedAt = wrap.RecoveryCodeIssuedAt;
-        account.Vault.EmergencyKitSavedAt = null;
+        WrapForRecovery(account.Vault, session.Vault, code);
         activity.Stage(db, session.AccountId, ActivityAction.RecoveryCodeIssued, origin);
         await db.SaveChangesAsync(cancellationToken);
 
@@ -228,10 +248,19 @@ public sealed class AccountService(
         return code;
     }
 
-    /// <summary>Records that the creator saved the emergency kit, and forgets the code from memory.</summary>
-    public async Task ConfirmEmergencyKitSavedAsync(VaultSession session, RequestOrigin origin, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Records that the creator saved the emergency kit showing <paramref name="shownCode"/>, and
+    /// forgets the code from memory. False, changing nothing, when that code is no longer the
+    /// current one (a newer code was issued in another window).
+    /// </summary>
+    public async Task<bool> ConfirmEmergencyKitSavedAsync(VaultSession session, string shownCode, RequestOrigin origin, CancellationToken cancellationToken = default)
     {
         session.Touch();
+        if (!string.Equals(session.PendingRecoveryCode, shownCode, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var account = await db.Users.SingleAsync(a => a.Id == session.AccountId, cancellationToken);
         account.Vault.EmergencyKitSavedAt = time.GetUtcNow();
@@ -240,6 +269,7 @@ public sealed class AccountService(
 
         session.PendingRecoveryCode = null;
         session.EmergencyKitPending = false;
+        return true;
     }
 
     public string LockedOutMessage() =>
@@ -249,15 +279,17 @@ public sealed class AccountService(
     {
         wrap.PasswordSalt = VaultCrypto.NewSalt();
         wrap.PasswordIterations = Iterations;
-        wrap.PasswordWrappedKey = vault.WrapVaultKey(VaultCrypto.DeriveKeyFromSecret(password, wrap.PasswordSalt, Iterations), KeyWrapKind.Password);
+        wrap.PasswordWrappedKey = vault.WrapVaultKey(password, wrap.PasswordSalt, Iterations, KeyWrapKind.Password);
     }
 
+    /// <summary>Wraps for a new recovery code; its emergency kit is not saved yet.</summary>
     private void WrapForRecovery(VaultKeyWrap wrap, UnlockedVault vault, string recoveryCode)
     {
         wrap.RecoverySalt = VaultCrypto.NewSalt();
         wrap.RecoveryIterations = Iterations;
-        wrap.RecoveryWrappedKey = vault.WrapVaultKey(VaultCrypto.DeriveKeyFromSecret(recoveryCode, wrap.RecoverySalt, Iterations), KeyWrapKind.RecoveryCode);
+        wrap.RecoveryWrappedKey = vault.WrapVaultKey(recoveryCode, wrap.RecoverySalt, Iterations, KeyWrapKind.RecoveryCode);
         wrap.RecoveryCodeIssuedAt = time.GetUtcNow();
+        wrap.EmergencyKitSavedAt = null;
     }
 
     /// <summary>Runs Identity's password rules before anything is changed; null when the password is acceptable.</summary>

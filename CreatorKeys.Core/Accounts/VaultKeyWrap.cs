@@ -24,4 +24,24 @@ public sealed class VaultKeyWrap
 
     /// <summary>When the creator confirmed saving the emergency kit for the current recovery code; null until then.</summary>
     public DateTimeOffset? EmergencyKitSavedAt { get; set; }
+
+    public VaultKeyWrap Clone()
+    {
+        var copy = new VaultKeyWrap();
+        CopyTo(copy);
+        return copy;
+    }
+
+    /// <summary>Overwrites every field of <paramref name="target"/> (an entity EF Core tracks) with this one's.</summary>
+    public void CopyTo(VaultKeyWrap target)
+    {
+        target.PasswordSalt = PasswordSalt;
+        target.PasswordIterations = PasswordIterations;
+        target.PasswordWrappedKey = PasswordWrappedKey;
+        target.RecoverySalt = RecoverySalt;
+        target.RecoveryIterations = RecoveryIterations;
+        target.RecoveryWrappedKey = RecoveryWrappedKey;
+        target.RecoveryCodeIssuedAt = RecoveryCodeIssuedAt;
+        target.EmergencyKitSavedAt = EmergencyKitSavedAt;
+    }
 }

@@ -43,13 +43,19 @@ public sealed class UnlockedVault : IDisposable
         }
     }
 
+    // Every operation below runs under _gate, so Dispose can never wipe a key while it is in use
+    // (a value sealed under a half-wiped key would be silently unreadable, or worse, readable).
+
     /// <summary>Encrypts a key value for one row and environment.</summary>
     public byte[] EncryptValue(Guid keyId, VaultEnvironment environment, string value)
     {
         var plaintext = Encoding.UTF8.GetBytes(value);
         try
         {
-            return VaultCrypto.Seal(EnvironmentKey(environment), plaintext, ValueAssociatedData(keyId, environment));
+            lock (_gate)
+            {
+                return VaultCrypto.Seal(EnvironmentKey(environment), plaintext, ValueAssociatedData(keyId, environment));
+            }
         }
         finally
         {
@@ -60,7 +66,12 @@ public sealed class UnlockedVault : IDisposable
     /// <summary>Decrypts a key value; fails if the blob was altered or belongs to another row or environment.</summary>
     public string DecryptValue(Guid keyId, VaultEnvironment environment, byte[] blob)
     {
-        var plaintext = VaultCrypto.Open(EnvironmentKey(environment), blob, ValueAssociatedData(keyId, environment));
+        byte[] plaintext;
+        lock (_gate)
+        {
+            plaintext = VaultCrypto.Open(EnvironmentKey(environment), blob, ValueAssociatedData(keyId, environment));
+        }
+
         try
         {
             return Encoding.UTF8.GetString(plaintext);
@@ -74,14 +85,12 @@ public sealed class UnlockedVault : IDisposable
     /// <summary>The keyed fingerprint used to spot the same value stored twice.</summary>
     public byte[] Fingerprint(string value)
     {
-        byte[] key;
         lock (_gate)
         {
             ThrowIfLocked();
-            key = _fingerprintKey ??= VaultCrypto.DeriveSubkey(_vaultKey, "creatorkeys/fingerprint");
+            _fingerprintKey ??= VaultCrypto.DeriveSubkey(_vaultKey, "creatorkeys/fingerprint");
+            return VaultCrypto.Fingerprint(_fingerprintKey, value);
         }
-
-        return VaultCrypto.Fingerprint(key, value);
     }
 
     /// <summary>Wraps (encrypts) the vault key under a key derived from a password or recovery code.</summary>
@@ -91,6 +100,34 @@ public sealed class UnlockedVault : IDisposable
         {
             ThrowIfLocked();
             return VaultCrypto.Seal(wrappingKey, _vaultKey, WrapAssociatedData(AccountId, kind));
+        }
+    }
+
+    /// <summary>Wraps the vault key under a key derived from <paramref name="secret"/> (password or recovery code), wiping the derived key afterwards.</summary>
+    public byte[] WrapVaultKey(string secret, byte[] salt, int iterations, KeyWrapKind kind)
+    {
+        var wrappingKey = VaultCrypto.DeriveKeyFromSecret(secret, salt, iterations);
+        try
+        {
+            return WrapVaultKey(wrappingKey, kind);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(wrappingKey);
+        }
+    }
+
+    /// <summary>Unwraps a vault key wrapped under <paramref name="secret"/>; throws <see cref="VaultCryptoException"/> when the secret is wrong.</summary>
+    public static UnlockedVault Unwrap(string accountId, string secret, byte[] salt, int iterations, byte[] wrappedKey, KeyWrapKind kind)
+    {
+        var wrappingKey = VaultCrypto.DeriveKeyFromSecret(secret, salt, iterations);
+        try
+        {
+            return Unwrap(accountId, wrappingKey, wrappedKey, kind);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(wrappingKey);
         }
     }
 
@@ -126,19 +163,17 @@ public sealed class UnlockedVault : IDisposable
         }
     }
 
+    /// <summary>The environment's key; call only while holding <c>_gate</c>.</summary>
     private byte[] EnvironmentKey(VaultEnvironment environment)
     {
-        lock (_gate)
+        ThrowIfLocked();
+        if (!_environmentKeys.TryGetValue(environment, out var key))
         {
-            ThrowIfLocked();
-            if (!_environmentKeys.TryGetValue(environment, out var key))
-            {
-                key = VaultCrypto.DeriveSubkey(_vaultKey, $"creatorkeys/env/{environment.Code()}");
-                _environmentKeys[environment] = key;
-            }
-
-            return key;
+            key = VaultCrypto.DeriveSubkey(_vaultKey, $"creatorkeys/env/{environment.Code()}");
+            _environmentKeys[environment] = key;
         }
+
+        return key;
     }
 
     private void ThrowIfLocked()

@@ -103,20 +103,20 @@ public sealed class VaultSession
         }
     }
 
-    internal bool IsIdleSince(DateTimeOffset cutoff)
-    {
-        lock (_gate)
-        {
-            return _lockReason is null && _lastActivity <= cutoff;
-        }
-    }
-
     /// <summary>Wipes the key material. Returns false if the session was already locked.</summary>
-    internal bool Lock(VaultLockReason reason)
+    internal bool Lock(VaultLockReason reason) => LockWhen(reason, _ => true);
+
+    /// <summary>
+    /// Locks the session if its last activity is at or before <paramref name="cutoff"/>; the check and
+    /// the lock are one step, so activity recorded in between cannot be lost.
+    /// </summary>
+    internal bool LockIfIdleSince(DateTimeOffset cutoff) => LockWhen(VaultLockReason.Idle, lastActivity => lastActivity <= cutoff);
+
+    private bool LockWhen(VaultLockReason reason, Func<DateTimeOffset, bool> condition)
     {
         lock (_gate)
         {
-            if (_lockReason is not null)
+            if (_lockReason is not null || !condition(_lastActivity))
             {
                 return false;
             }

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
@@ -27,8 +28,7 @@ public sealed class VaultSessionStore(TimeProvider time, IOptionsMonitor<VaultOp
     /// <summary>Keeps an unlocked vault for a new signed-in session and returns it.</summary>
     public VaultSession Open(UnlockedVault vault, bool emergencyKitPending, string? pendingRecoveryCode = null)
     {
-        var id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))
-            .Replace('+', '-').Replace('/', '_').TrimEnd('=');
+        var id = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var session = new VaultSession(id, vault, time)
         {
             EmergencyKitPending = emergencyKitPending,
@@ -49,9 +49,9 @@ public sealed class VaultSessionStore(TimeProvider time, IOptionsMonitor<VaultOp
             return null;
         }
 
-        if (session.IsIdleSince(IdleCutoff()))
+        if (session.LockIfIdleSince(IdleCutoff()))
         {
-            Lock(sessionId, VaultLockReason.Idle);
+            Forget(session, VaultLockReason.Idle);
             return null;
         }
 
@@ -64,15 +64,9 @@ public sealed class VaultSessionStore(TimeProvider time, IOptionsMonitor<VaultOp
 
     public void Lock(string sessionId, VaultLockReason reason)
     {
-        if (!_sessions.TryRemove(sessionId, out var session))
+        if (_sessions.TryGetValue(sessionId, out var session) && session.Lock(reason))
         {
-            return;
-        }
-
-        _recentLocks[sessionId] = (reason, time.GetUtcNow());
-        if (session.Lock(reason))
-        {
-            SessionLocked?.Invoke(this, new VaultSessionLockedEventArgs(session.Id, session.AccountId, reason));
+            Forget(session, reason);
         }
     }
 
@@ -95,9 +89,9 @@ public sealed class VaultSessionStore(TimeProvider time, IOptionsMonitor<VaultOp
         var locked = 0;
         foreach (var session in _sessions.Values)
         {
-            if (session.IsIdleSince(cutoff))
+            if (session.LockIfIdleSince(cutoff))
             {
-                Lock(session.Id, VaultLockReason.Idle);
+                Forget(session, VaultLockReason.Idle);
                 locked++;
             }
         }
@@ -120,6 +114,14 @@ public sealed class VaultSessionStore(TimeProvider time, IOptionsMonitor<VaultOp
         {
             Lock(id, VaultLockReason.Restarted);
         }
+    }
+
+    /// <summary>Removes a session that has just been locked, remembers why, and tells the listeners.</summary>
+    private void Forget(VaultSession session, VaultLockReason reason)
+    {
+        _sessions.TryRemove(session.Id, out _);
+        _recentLocks[session.Id] = (reason, time.GetUtcNow());
+        SessionLocked?.Invoke(this, new VaultSessionLockedEventArgs(session.Id, session.AccountId, reason));
     }
 
     private DateTimeOffset IdleCutoff() => time.GetUtcNow() - options.CurrentValue.AutoLockAfter;

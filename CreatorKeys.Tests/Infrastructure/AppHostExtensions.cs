@@ -28,7 +28,7 @@ public static class AppHostExtensions
         Assert.Equal("/account/emergency-kit", response.Location);
         var session = app.OpenSessions().Single(s => s.AccountId == app.AccountId(email));
         await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<AccountService>().ConfirmEmergencyKitSavedAsync(session, TestAccounts.Origin);
+        Assert.True(await scope.ServiceProvider.GetRequiredService<AccountService>().ConfirmEmergencyKitSavedAsync(session, session.PendingRecoveryCode!, TestAccounts.Origin));
         return session;
     }
 

@@ -15,24 +15,44 @@ internal static class VaultCookieValidator
 {
     public static async Task ValidatePrincipalAsync(CookieValidatePrincipalContext context)
     {
+        var store = context.HttpContext.RequestServices.GetRequiredService<VaultSessionStore>();
+        var sessionId = context.Principal?.FindFirstValue(VaultClaims.SessionId);
+
         await SecurityStampValidator.ValidatePrincipalAsync(context);
         if (context.Principal?.Identity?.IsAuthenticated != true)
         {
+            // Identity rejected the cookie (the password changed elsewhere): its vault must not stay unlocked.
+            if (sessionId is not null)
+            {
+                store.Lock(sessionId, VaultLockReason.PasswordChanged);
+            }
+
             return;
         }
 
-        var store = context.HttpContext.RequestServices.GetRequiredService<VaultSessionStore>();
-        var sessionId = context.Principal.FindFirstValue(VaultClaims.SessionId);
         var session = store.Find(sessionId);
-        if (session is not null && session.AccountId == context.Principal.FindFirstValue(ClaimTypes.NameIdentifier))
+        if (session is not null && session.AccountId == context.Principal.FindFirstValue(ClaimTypes.NameIdentifier) && TryTouch(session))
         {
-            session.Touch();
             return;
         }
 
         context.RejectPrincipal();
         await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
         SignInNotice.Set(context.HttpContext, sessionId is null ? VaultLockReason.Restarted : store.WhyClosed(sessionId));
+    }
+
+    /// <summary>Counts the request as activity; false when the session locked in the meantime.</summary>
+    private static bool TryTouch(VaultSession session)
+    {
+        try
+        {
+            session.Touch();
+            return true;
+        }
+        catch (VaultLockedException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Keeps the vault-session claim when Identity refreshes the cookie's principal.</summary>

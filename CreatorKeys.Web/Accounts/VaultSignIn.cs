@@ -11,8 +11,16 @@ public sealed class VaultSignIn(SignInManager<Account> signInManager, VaultSessi
     public async Task<VaultSession> SignInAsync(Account account, UnlockedVault vault, string? newRecoveryCode = null)
     {
         var session = sessions.Open(vault, emergencyKitPending: newRecoveryCode is not null || account.Vault.EmergencyKitSavedAt is null, newRecoveryCode);
-        await signInManager.SignInWithClaimsAsync(account, isPersistent: false, [new Claim(VaultClaims.SessionId, session.Id)]);
-        return session;
+        try
+        {
+            await signInManager.SignInWithClaimsAsync(account, isPersistent: false, [new Claim(VaultClaims.SessionId, session.Id)]);
+            return session;
+        }
+        catch
+        {
+            sessions.Lock(session.Id, VaultLockReason.SignedOut);
+            throw;
+        }
     }
 
     /// <summary>Re-issues the cookie after a password change (new security stamp), keeping the same vault session.</summary>

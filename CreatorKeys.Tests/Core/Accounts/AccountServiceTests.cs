@@ -114,7 +114,7 @@ public sealed class AccountServiceTests : IAsyncLifetime
         var key = await _host.AddKeyAsync(session, value);
         var ciphertextBefore = await CiphertextAsync(key.Id);
 
-        var outcome = await _host.WithAccountsAsync(a => a.ChangePasswordAsync(account.Id, TestAccounts.Password, TestAccounts.NewPassword, TestAccounts.Origin));
+        var outcome = await _host.WithAccountsAsync(a => a.ChangePasswordAsync(session, TestAccounts.Password, TestAccounts.NewPassword, TestAccounts.Origin));
 
         Assert.True(outcome.Succeeded, string.Join(" ", outcome.Errors.Values));
         var stored = await LoadAccountAsync(account.Id);
@@ -129,10 +129,10 @@ public sealed class AccountServiceTests : IAsyncLifetime
     [Fact]
     public async Task ChangePassword_WrongCurrentPassword_ChangesNothing()
     {
-        var (account, _, _) = await _host.SignUpAsync();
+        var (account, session, _) = await _host.SignUpAsync();
         var before = await LoadAccountAsync(account.Id);
 
-        var outcome = await _host.WithAccountsAsync(a => a.ChangePasswordAsync(account.Id, "not the password", TestAccounts.NewPassword, TestAccounts.Origin));
+        var outcome = await _host.WithAccountsAsync(a => a.ChangePasswordAsync(session, "not the password", TestAccounts.NewPassword, TestAccounts.Origin));
 
         Assert.Equal("That is not your current password.", outcome.Errors[AccountService.CurrentPasswordField]);
         var after = await LoadAccountAsync(account.Id);
@@ -143,10 +143,10 @@ public sealed class AccountServiceTests : IAsyncLifetime
     [Fact]
     public async Task ChangePassword_TooShortNewPassword_ChangesNothing()
     {
-        var (account, _, _) = await _host.SignUpAsync();
+        var (account, session, _) = await _host.SignUpAsync();
         var before = await LoadAccountAsync(account.Id);
 
-        var outcome = await _host.WithAccountsAsync(a => a.ChangePasswordAsync(account.Id, TestAccounts.Password, "tiny", TestAccounts.Origin));
+        var outcome = await _host.WithAccountsAsync(a => a.ChangePasswordAsync(session, TestAccounts.Password, "tiny", TestAccounts.Origin));
 
         Assert.True(outcome.Errors.ContainsKey(AccountService.NewPasswordField));
         Assert.Equal(before.Vault.PasswordWrappedKey, (await LoadAccountAsync(account.Id)).Vault.PasswordWrappedKey);
@@ -156,6 +156,7 @@ public sealed class AccountServiceTests : IAsyncLifetime
     public async Task RecoveryCode_ResetsPassword_ValuesIntact_OldPasswordAndOldCodeFail()
     {
         var (account, session, code) = await _host.SignUpAsync();
+        Assert.True(await _host.WithAccountsAsync(a => a.ConfirmEmergencyKitSavedAsync(session, code, TestAccounts.Origin)));
         var value = TestAccounts.NewKeyValue();
         var key = await _host.AddKeyAsync(session, value);
 
@@ -169,6 +170,8 @@ public sealed class AccountServiceTests : IAsyncLifetime
         Assert.False(await CheckIdentityPasswordAsync(account.Id, TestAccounts.Password));
         Assert.True(await CheckIdentityPasswordAsync(account.Id, TestAccounts.NewPassword));
 
+        // The new code's kit is not saved yet, so the next sign-in shows it again.
+        Assert.Null(stored.Vault.EmergencyKitSavedAt);
         var reuse = await _host.WithAccountsAsync(a => a.ResetPasswordWithRecoveryCodeAsync(TestAccounts.Email, code, "yet another long password", TestAccounts.Origin));
         Assert.False(reuse.Succeeded);
         var fresh = await _host.WithAccountsAsync(a => a.ResetPasswordWithRecoveryCodeAsync(TestAccounts.Email, outcome.NewRecoveryCode!, "yet another long password", TestAccounts.Origin));
@@ -225,8 +228,7 @@ public sealed class AccountServiceTests : IAsyncLifetime
         var (account, session, oldCode) = await _host.SignUpAsync();
         await _host.WithAccountsAsync(async a =>
         {
-            await a.ConfirmEmergencyKitSavedAsync(session, TestAccounts.Origin);
-            return true;
+            return await a.ConfirmEmergencyKitSavedAsync(session, session.PendingRecoveryCode!, TestAccounts.Origin);
         });
         Assert.NotNull((await LoadAccountAsync(account.Id)).Vault.EmergencyKitSavedAt);
         Assert.False(session.EmergencyKitPending);
@@ -249,12 +251,41 @@ public sealed class AccountServiceTests : IAsyncLifetime
 
         await _host.WithAccountsAsync(async a =>
         {
-            await a.ConfirmEmergencyKitSavedAsync(session, TestAccounts.Origin);
-            return true;
+            return await a.ConfirmEmergencyKitSavedAsync(session, session.PendingRecoveryCode!, TestAccounts.Origin);
         });
 
         Assert.Null(session.PendingRecoveryCode);
         Assert.Equal(_host.Time.GetUtcNow(), (await LoadAccountAsync(account.Id)).Vault.EmergencyKitSavedAt);
+    }
+
+    [Fact]
+    public async Task ConfirmEmergencyKit_ForACodeThatWasReplaced_ChangesNothing()
+    {
+        var (account, session, shownInFirstWindow) = await _host.SignUpAsync();
+        var shownInSecondWindow = await _host.WithAccountsAsync(a => a.IssueNewRecoveryCodeAsync(session, TestAccounts.Origin));
+
+        var confirmed = await _host.WithAccountsAsync(a => a.ConfirmEmergencyKitSavedAsync(session, shownInFirstWindow, TestAccounts.Origin));
+
+        Assert.False(confirmed);
+        Assert.Equal(shownInSecondWindow, session.PendingRecoveryCode);
+        Assert.True(session.EmergencyKitPending);
+        Assert.Null((await LoadAccountAsync(account.Id)).Vault.EmergencyKitSavedAt);
+    }
+
+    [Fact]
+    public async Task ChangePassword_WrongCurrentPassword_LeavesTrackedAccountAsItWas()
+    {
+        var (account, session, _) = await _host.SignUpAsync();
+        await using var scope = _host.Services.CreateAsyncScope();
+        var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
+
+        await accounts.ChangePasswordAsync(session, "not the password", TestAccounts.NewPassword, TestAccounts.Origin);
+        // Anything else saved in the same request must not carry the refused change along.
+        var db = scope.ServiceProvider.GetRequiredService<CreatorKeysDbContext>();
+        await db.SaveChangesAsync();
+
+        using var unlocked = AccountService.Unlock(await LoadAccountAsync(account.Id), TestAccounts.Password);
+        Assert.False(unlocked.IsLocked);
     }
 
     private async Task<Account> LoadAccountAsync(string id)

@@ -222,6 +222,9 @@ public sealed class AccountPagesTests : IDisposable
         var newSession = _app.OpenSessions().Single(s => s.Id != session.Id);
         Assert.Equal(value, await _app.Services.GetRequiredService<VaultService>().RevealAsync(newSession, key.Id, TestAccounts.Origin));
         Assert.Contains("do not match", (await PageClient.For(_app).SignInThroughFormAsync()).Alert, StringComparison.Ordinal);
+        // Whoever was signed in with the old password is locked out at once.
+        Assert.True(session.IsLocked);
+        Assert.Equal(HttpStatusCode.Found, (await owner.GetAsync("vault")).Status);
     }
 
     [Fact]

@@ -161,6 +161,16 @@ public sealed class VaultLifecycleTests
         Assert.Contains("KeyDerivationIterations", error.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Logging:LogLevel:Microsoft.AspNetCore.SignalR.Internal")]
+    [InlineData("Logging:Console:LogLevel:Microsoft.AspNetCore.SignalR")]
+    public void Logging_SetLowEnoughToWriteBrowserMessages_FailsAtStart(string setting)
+    {
+        var error = Assert.ThrowsAny<Exception>(() => AppHost.Start(settings: new Dictionary<string, string?> { [setting] = "Debug" }));
+
+        Assert.Contains("could include API key values", error.ToString(), StringComparison.Ordinal);
+    }
+
     private static IEnumerable<byte[]> EncodedForms(string value)
     {
         var utf8 = Encoding.UTF8.GetBytes(value);

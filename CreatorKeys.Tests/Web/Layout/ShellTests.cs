@@ -53,7 +53,8 @@ public sealed class ShellTests : ComponentTestContext
     {
         await using (var scope = Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<AccountService>().ConfirmEmergencyKitSavedAsync(Session, Infrastructure.TestAccounts.Origin);
+            Session.PendingRecoveryCode = "CODE";
+            await scope.ServiceProvider.GetRequiredService<AccountService>().ConfirmEmergencyKitSavedAsync(Session, "CODE", Infrastructure.TestAccounts.Origin);
         }
 
         var navigation = Services.GetRequiredService<NavigationManager>();
