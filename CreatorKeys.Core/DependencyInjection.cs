@@ -1,8 +1,12 @@
 using System.Security.Cryptography.X509Certificates;
 using CreatorKeys.Core.Accounts;
 using CreatorKeys.Core.Audit;
+using CreatorKeys.Core.Checklist;
 using CreatorKeys.Core.Data;
+using CreatorKeys.Core.Providers;
+using CreatorKeys.Core.Rotation;
 using CreatorKeys.Core.Security;
+using CreatorKeys.Core.Setup;
 using CreatorKeys.Core.Vault;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -30,6 +34,8 @@ public static class DependencyInjection
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<VaultOptions>().BindConfiguration(VaultOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SpendCapOptions>().BindConfiguration(SpendCapOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RotationOptions>().BindConfiguration(RotationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<KeyRingOptions>().BindConfiguration(KeyRingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         var dataFolder = DataFolder.FromConfiguration(configuration);
@@ -52,6 +58,9 @@ public static class DependencyInjection
         services.AddHostedService<VaultAutoLock>();
         services.AddSingleton<ActivityService>();
         services.AddSingleton<VaultService>();
+        services.AddSingleton<ProviderService>();
+        services.AddSingleton<SetupService>();
+        services.AddSingleton<SecurityChecklistService>();
 
         return services;
     }

@@ -7,6 +7,9 @@ public sealed class Account : IdentityUser
 {
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>What the creator can spend a month across all PROD keys, in US dollars; used to check PROD caps.</summary>
+    public decimal? MonthlyBudgetUsd { get; set; }
+
     /// <summary>The vault key, wrapped by the password and by the recovery code. Never the key itself.</summary>
     public VaultKeyWrap Vault { get; set; } = new();
 }

@@ -16,4 +16,9 @@ public enum ActivityAction
     KeyRevealed,
     KeyCopied,
     KeyDeleted,
+    KeyEdited,
+    KeyRetired,
+    ProviderAdded,
+    KeysImported,
+    SetupChanged,
 }

@@ -18,6 +18,11 @@ public static class ActivityText
         ActivityAction.KeyRevealed => "Revealed a key",
         ActivityAction.KeyCopied => "Copied a key",
         ActivityAction.KeyDeleted => "Deleted a key",
+        ActivityAction.KeyEdited => "Changed a key's name or cap",
+        ActivityAction.KeyRetired => "Retired a key",
+        ActivityAction.ProviderAdded => "Added a service of your own",
+        ActivityAction.KeysImported => "Imported keys from a .env file",
+        ActivityAction.SetupChanged => "Changed the guided setup",
         _ => action.ToString(),
     };
 }

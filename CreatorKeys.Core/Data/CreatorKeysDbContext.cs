@@ -1,5 +1,7 @@
 using CreatorKeys.Core.Accounts;
 using CreatorKeys.Core.Audit;
+using CreatorKeys.Core.Providers;
+using CreatorKeys.Core.Setup;
 using CreatorKeys.Core.Vault;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -19,6 +21,10 @@ public sealed class CreatorKeysDbContext(DbContextOptions<CreatorKeysDbContext> 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public DbSet<ActivityEntry> Activity => Set<ActivityEntry>();
+
+    public DbSet<CustomProvider> CustomProviders => Set<CustomProvider>();
+
+    public DbSet<SetupProgress> SetupProgress => Set<SetupProgress>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

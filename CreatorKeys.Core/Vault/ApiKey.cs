@@ -14,6 +14,10 @@ public sealed class ApiKey
 
     public string AccountId { get; set; } = "";
 
+    /// <summary>The catalog or custom provider this key belongs to, when it is one the app knows.</summary>
+    public string? ProviderId { get; set; }
+
+    /// <summary>The provider's name as shown; kept even for services outside the catalog.</summary>
     public string ProviderName { get; set; } = "";
 
     public VaultEnvironment Environment { get; set; }
@@ -29,5 +33,36 @@ public sealed class ApiKey
     /// <summary>The value sealed with AES-256-GCM under the environment's key, bound to this row.</summary>
     public byte[] Ciphertext { get; set; } = [];
 
+    /// <summary>The monthly spend cap the creator set (or plans to set) at the provider, in US dollars; null for none.</summary>
+    public decimal? MonthlyCapUsd { get; set; }
+
+    /// <summary>The creator ticked "I set this cap at the provider".</summary>
+    public bool CapSetAtProvider { get; set; }
+
+    public KeyStatus Status { get; set; } = KeyStatus.Current;
+
     public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public DateTimeOffset? RetiredAt { get; set; }
+}
+
+/// <summary>Where a key is in its life. Rotation adds pending and previous versions.</summary>
+public enum KeyStatus
+{
+    /// <summary>In use: the key workflows should have.</summary>
+    Current,
+
+    /// <summary>Created during a rotation, not yet in every workflow.</summary>
+    Pending,
+
+    /// <summary>Replaced by a rotation; kept as history until deleted at the provider.</summary>
+    Previous,
+
+    /// <summary>No longer used; kept so its name and history stay on record.</summary>
+    Retired,
+
+    /// <summary>Known or suspected to have leaked.</summary>
+    Compromised,
 }

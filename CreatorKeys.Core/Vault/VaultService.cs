@@ -1,48 +1,66 @@
 using CreatorKeys.Core.Audit;
 using CreatorKeys.Core.Data;
+using CreatorKeys.Core.Providers;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CreatorKeys.Core.Vault;
 
 /// <summary>
-/// Stores, lists, reveals and deletes an account's keys. Every query is filtered by the
-/// account of the signed-in session; a key id from another account is simply "not found".
+/// Stores, lists, reveals, edits, retires and deletes an account's keys. Every query is
+/// filtered by the account of the signed-in session; a key id from another account is simply
+/// "not found".
 /// </summary>
 public sealed class VaultService(
     IDbContextFactory<CreatorKeysDbContext> dbFactory,
+    ProviderService providers,
     ActivityService activity,
+    IOptions<SpendCapOptions> capOptions,
     TimeProvider time)
 {
+    private decimal MaximumCap => capOptions.Value.Maximum;
+
     /// <summary>Encrypts and stores a new key. Bad input or a duplicate value changes nothing.</summary>
-    public async Task<AddKeyResult> AddKeyAsync(VaultSession session, NewKeyInput input, RequestOrigin origin, CancellationToken cancellationToken = default)
+    public async Task<KeyChangeResult> AddKeyAsync(VaultSession session, NewKeyInput input, RequestOrigin origin, CancellationToken cancellationToken = default)
     {
-        var (clean, errors) = input.Validate();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var known = await providers.ListAsync(db, session.AccountId, cancellationToken);
+        var provider = ProviderService.Resolve(known, input.ProviderId, input.ProviderName);
+        if (input.ProviderId is not null && provider is null)
+        {
+            return KeyChangeResult.Invalid(nameof(NewKeyInput.ProviderName), "That service is not in your list any more. Choose it again.");
+        }
+
+        var (clean, errors) = input.Validate(provider, MaximumCap);
         if (clean is null)
         {
-            return new AddKeyResult(null, errors);
+            return KeyChangeResult.Invalid(errors);
         }
 
         var vault = session.Vault;
         var fingerprint = vault.Fingerprint(clean.Value);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-
         var existing = await FindByFingerprintAsync(db, session.AccountId, fingerprint, cancellationToken);
         if (existing is not null)
         {
             return DuplicateValue(existing);
         }
 
+        var now = time.GetUtcNow();
         var key = new ApiKey
         {
             Id = Guid.NewGuid(),
             AccountId = session.AccountId,
+            ProviderId = clean.ProviderId,
             ProviderName = clean.ProviderName,
             Environment = clean.Environment,
             Label = clean.Label,
             Hint = KeyHint.For(clean.Value),
             Fingerprint = fingerprint,
-            CreatedAt = time.GetUtcNow(),
+            MonthlyCapUsd = clean.MonthlyCapUsd,
+            CapSetAtProvider = clean.CapSetAtProvider,
+            CreatedAt = now,
+            UpdatedAt = now,
         };
         key.Ciphertext = vault.EncryptValue(key.Id, key.Environment, clean.Value);
         db.ApiKeys.Add(key);
@@ -65,7 +83,14 @@ public sealed class VaultService(
             return DuplicateValue(winner);
         }
 
-        return new AddKeyResult(ToSummary(key), new Dictionary<string, string>());
+        var warnings = new List<string>();
+        if (KeyShapes.MismatchWarning(clean.Value, provider, known) is { } shapeWarning)
+        {
+            warnings.Add(shapeWarning);
+        }
+
+        warnings.AddRange(LabelRules.Check(clean.Label, clean.Environment));
+        return new KeyChangeResult(ToSummary(key), new Dictionary<string, string>(), warnings);
     }
 
     /// <summary>Every key of the account, by environment then provider then label; no values.</summary>
@@ -74,7 +99,7 @@ public sealed class VaultService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var keys = await db.ApiKeys.AsNoTracking()
             .Where(k => k.AccountId == accountId)
-            .Select(k => new KeySummary(k.Id, k.ProviderName, k.Environment, k.Label, k.Hint, k.CreatedAt))
+            .Select(k => new KeySummary(k.Id, k.ProviderId, k.ProviderName, k.Environment, k.Label, k.Hint, k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.CreatedAt, k.UpdatedAt))
             .ToListAsync(cancellationToken);
         return keys
             .OrderBy(k => k.Environment)
@@ -92,6 +117,50 @@ public sealed class VaultService(
     public Task<string?> CopyAsync(VaultSession session, Guid keyId, RequestOrigin origin, CancellationToken cancellationToken = default) =>
         DecryptAndRecordAsync(session, keyId, ActivityAction.KeyCopied, origin, cancellationToken);
 
+    /// <summary>Changes a key's name and cap. Null key in the result when the account has no such key.</summary>
+    public async Task<KeyChangeResult> UpdateKeyAsync(string accountId, Guid keyId, EditKeyInput input, RequestOrigin origin, CancellationToken cancellationToken = default)
+    {
+        var errors = input.Validate(MaximumCap);
+        if (errors.Count > 0)
+        {
+            return KeyChangeResult.Invalid(errors);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == keyId && k.AccountId == accountId, cancellationToken);
+        if (key is null)
+        {
+            return KeyChangeResult.Invalid("", "That key is no longer in your vault.");
+        }
+
+        key.Label = input.Label!.Trim();
+        key.MonthlyCapUsd = input.MonthlyCapUsd;
+        key.CapSetAtProvider = input.CapSetAtProvider && input.MonthlyCapUsd is not null;
+        key.UpdatedAt = time.GetUtcNow();
+        activity.Stage(db, accountId, ActivityAction.KeyEdited, origin, key.Id.ToString(), key.Label, key.Environment);
+        await db.SaveChangesAsync(cancellationToken);
+        return new KeyChangeResult(ToSummary(key), new Dictionary<string, string>(), LabelRules.Check(key.Label, key.Environment));
+    }
+
+    /// <summary>Marks a key as no longer used; its record stays. False when the account has no such current key.</summary>
+    public async Task<bool> RetireKeyAsync(string accountId, Guid keyId, RequestOrigin origin, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == keyId && k.AccountId == accountId && k.Status == KeyStatus.Current, cancellationToken);
+        if (key is null)
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        key.Status = KeyStatus.Retired;
+        key.RetiredAt = now;
+        key.UpdatedAt = now;
+        activity.Stage(db, accountId, ActivityAction.KeyRetired, origin, key.Id.ToString(), key.Label, key.Environment);
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
     /// <summary>Deletes a key and its encrypted value. False when the account has no such key.</summary>
     public async Task<bool> DeleteAsync(string accountId, Guid keyId, RequestOrigin origin, CancellationToken cancellationToken = default)
     {
@@ -106,6 +175,15 @@ public sealed class VaultService(
         activity.Stage(db, accountId, ActivityAction.KeyDeleted, origin, key.Id.ToString(), key.Label, key.Environment);
         await db.SaveChangesAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>Whether this exact value is already stored in the account's vault (by fingerprint), and as which key.</summary>
+    public async Task<KeySummary?> FindSameValueAsync(VaultSession session, string value, CancellationToken cancellationToken = default)
+    {
+        var fingerprint = session.Vault.Fingerprint(KeyValueText.Clean(value));
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var existing = await FindByFingerprintAsync(db, session.AccountId, fingerprint, cancellationToken);
+        return existing is null ? null : ToSummary(existing);
     }
 
     private async Task<string?> DecryptAndRecordAsync(VaultSession session, Guid keyId, ActivityAction action, RequestOrigin origin, CancellationToken cancellationToken)
@@ -129,12 +207,11 @@ public sealed class VaultService(
         await db.ApiKeys.AsNoTracking()
             .SingleOrDefaultAsync(k => k.AccountId == accountId && k.Fingerprint == fingerprint, cancellationToken);
 
-    private static AddKeyResult DuplicateValue(ApiKey existing) => new(null, new Dictionary<string, string>
-    {
-        [nameof(NewKeyInput.Value)] =
-            $"This exact key is already in your vault as “{existing.Label}” ({existing.Environment.Code()}). " +
-            "Using one key in several places means one leak exposes all of them: create a separate key at the provider instead.",
-    });
+    private static KeyChangeResult DuplicateValue(ApiKey existing) => KeyChangeResult.Invalid(
+        nameof(NewKeyInput.Value),
+        $"This exact key is already in your vault as “{existing.Label}” ({existing.Environment.Code()}, {existing.ProviderName}). " +
+        "Using one key in several places means one leak exposes all of them: create a separate key at the provider instead.");
 
-    private static KeySummary ToSummary(ApiKey k) => new(k.Id, k.ProviderName, k.Environment, k.Label, k.Hint, k.CreatedAt);
+    internal static KeySummary ToSummary(ApiKey k) =>
+        new(k.Id, k.ProviderId, k.ProviderName, k.Environment, k.Label, k.Hint, k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.CreatedAt, k.UpdatedAt);
 }

@@ -22,5 +22,6 @@ public sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
             vault.Property(v => v.EmergencyKitSavedAt).HasColumnName("VaultEmergencyKitSavedAt");
         });
         builder.Navigation(a => a.Vault).IsRequired();
+        builder.Property(a => a.MonthlyBudgetUsd).HasPrecision(12, 2);
     }
 }

@@ -12,7 +12,10 @@ public sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.HasKey(k => k.Id);
         builder.Property(k => k.Id).ValueGeneratedNever();
         builder.Property(k => k.AccountId).IsRequired();
+        builder.Property(k => k.ProviderId).HasMaxLength(64);
         builder.Property(k => k.ProviderName).HasMaxLength(ApiKey.MaxProviderNameLength).IsRequired();
+        builder.Property(k => k.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(k => k.MonthlyCapUsd).HasPrecision(12, 2);
         builder.Property(k => k.Environment).HasConversion<string>().HasMaxLength(16);
         builder.Property(k => k.Label).HasMaxLength(ApiKey.MaxLabelLength).IsRequired();
         builder.Property(k => k.Hint).HasMaxLength(ApiKey.MaxHintLength).IsRequired();

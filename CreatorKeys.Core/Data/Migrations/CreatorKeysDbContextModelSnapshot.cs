@@ -45,6 +45,10 @@ namespace CreatorKeys.Core.Data.Migrations
                     b.Property<long?>("LockoutEnd")
                         .HasColumnType("INTEGER");
 
+                    b.Property<decimal?>("MonthlyBudgetUsd")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
@@ -129,6 +133,60 @@ namespace CreatorKeys.Core.Data.Migrations
                     b.ToTable("Activity");
                 });
 
+            modelBuilder.Entity("CreatorKeys.Core.Providers.CustomProvider", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BillingPageUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("KeysPageUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AccountId", "Id");
+
+                    b.ToTable("CustomProviders");
+                });
+
+            modelBuilder.Entity("CreatorKeys.Core.Setup.SetupProgress", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("ProviderIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("SkippedSlots")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Step")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("SetupProgress");
+                });
+
             modelBuilder.Entity("CreatorKeys.Core.Vault.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -137,6 +195,9 @@ namespace CreatorKeys.Core.Data.Migrations
                     b.Property<string>("AccountId")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("CapSetAtProvider")
+                        .HasColumnType("INTEGER");
 
                     b.Property<byte[]>("Ciphertext")
                         .IsRequired()
@@ -164,10 +225,29 @@ namespace CreatorKeys.Core.Data.Migrations
                         .HasMaxLength(120)
                         .HasColumnType("TEXT");
 
+                    b.Property<decimal?>("MonthlyCapUsd")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProviderId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ProviderName")
                         .IsRequired()
                         .HasMaxLength(80)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("RetiredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -367,6 +447,24 @@ namespace CreatorKeys.Core.Data.Migrations
                     b.HasOne("CreatorKeys.Core.Accounts.Account", null)
                         .WithMany()
                         .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CreatorKeys.Core.Providers.CustomProvider", b =>
+                {
+                    b.HasOne("CreatorKeys.Core.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CreatorKeys.Core.Setup.SetupProgress", b =>
+                {
+                    b.HasOne("CreatorKeys.Core.Accounts.Account", null)
+                        .WithOne()
+                        .HasForeignKey("CreatorKeys.Core.Setup.SetupProgress", "AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -17,16 +17,16 @@ public sealed class NewKeyInputTests
     [Fact]
     public void Validate_GoodInput_TrimsEverything()
     {
-        var (clean, errors) = new NewKeyInput(" OpenAI ", VaultEnvironment.Prod, " PROD — OpenAI ", " \"sk-abc\" ").Validate();
+        var (clean, errors) = new NewKeyInput(" OpenAI ", VaultEnvironment.Prod, " PROD — OpenAI ", " \"sk-abc\" ").Validate(null, 100_000m);
 
         Assert.Empty(errors);
-        Assert.Equal(new CleanKeyInput("OpenAI", VaultEnvironment.Prod, "PROD — OpenAI", "sk-abc"), clean);
+        Assert.Equal(new CleanKeyInput(null, "OpenAI", VaultEnvironment.Prod, "PROD — OpenAI", "sk-abc", null, false), clean);
     }
 
     [Fact]
     public void Validate_EverythingMissing_ExplainsEachField()
     {
-        var (clean, errors) = new NewKeyInput("", null, "   ", "\"\"").Validate();
+        var (clean, errors) = new NewKeyInput("", null, "   ", "\"\"").Validate(null, 100_000m);
 
         Assert.Null(clean);
         Assert.Equal(
@@ -37,7 +37,7 @@ public sealed class NewKeyInputTests
     [Fact]
     public void Validate_OverLongLabel_RefusesWithLimitInMessage()
     {
-        var (_, errors) = new NewKeyInput("OpenAI", VaultEnvironment.Dev, new string('x', ApiKey.MaxLabelLength + 1), "sk-abc").Validate();
+        var (_, errors) = new NewKeyInput("OpenAI", VaultEnvironment.Dev, new string('x', ApiKey.MaxLabelLength + 1), "sk-abc").Validate(null, 100_000m);
 
         Assert.Contains("120", errors[nameof(NewKeyInput.Label)], StringComparison.Ordinal);
     }
@@ -45,7 +45,7 @@ public sealed class NewKeyInputTests
     [Fact]
     public void Validate_LabelAtLimit_IsAccepted()
     {
-        var (clean, _) = new NewKeyInput("OpenAI", VaultEnvironment.Dev, new string('x', ApiKey.MaxLabelLength), "sk-abc").Validate();
+        var (clean, _) = new NewKeyInput("OpenAI", VaultEnvironment.Dev, new string('x', ApiKey.MaxLabelLength), "sk-abc").Validate(null, 100_000m);
 
         Assert.NotNull(clean);
     }
@@ -53,7 +53,7 @@ public sealed class NewKeyInputTests
     [Fact]
     public void Validate_ValueOverFourKilobytes_Refused()
     {
-        var (_, errors) = new NewKeyInput("OpenAI", VaultEnvironment.Dev, "label", new string('k', ApiKey.MaxValueBytes + 1)).Validate();
+        var (_, errors) = new NewKeyInput("OpenAI", VaultEnvironment.Dev, "label", new string('k', ApiKey.MaxValueBytes + 1)).Validate(null, 100_000m);
 
         Assert.Contains("4 KB", errors[nameof(NewKeyInput.Value)], StringComparison.Ordinal);
     }
@@ -62,8 +62,8 @@ public sealed class NewKeyInputTests
     public void Validate_ValueOfExactlyFourKilobytesOfMultibyteText_CountsBytesNotCharacters()
     {
         // 2,049 two-byte characters are 4,098 bytes: one character too many.
-        var (_, errors) = new NewKeyInput("OpenAI", VaultEnvironment.Dev, "label", new string('é', 2049)).Validate();
-        var (clean, _) = new NewKeyInput("OpenAI", VaultEnvironment.Dev, "label", new string('é', 2048)).Validate();
+        var (_, errors) = new NewKeyInput("OpenAI", VaultEnvironment.Dev, "label", new string('é', 2049)).Validate(null, 100_000m);
+        var (clean, _) = new NewKeyInput("OpenAI", VaultEnvironment.Dev, "label", new string('é', 2048)).Validate(null, 100_000m);
 
         Assert.True(errors.ContainsKey(nameof(NewKeyInput.Value)));
         Assert.NotNull(clean);
@@ -74,7 +74,7 @@ public sealed class NewKeyInputTests
     {
         var value = "sk-" + new string('z', ApiKey.MaxValueBytes);
 
-        var (_, errors) = new NewKeyInput("", null, "", value).Validate();
+        var (_, errors) = new NewKeyInput("", null, "", value).Validate(null, 100_000m);
 
         Assert.All(errors.Values, message => Assert.DoesNotContain("zzzz", message, StringComparison.Ordinal));
     }

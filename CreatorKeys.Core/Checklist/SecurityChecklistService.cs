@@ -1,0 +1,163 @@
+using CreatorKeys.Core.Data;
+using CreatorKeys.Core.Rotation;
+using CreatorKeys.Core.Setup;
+using CreatorKeys.Core.Vault;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CreatorKeys.Core.Checklist;
+
+/// <summary>
+/// Scores a vault from 0 to 100 against the habits that keep API keys safe. Each check is worth
+/// a stated number of points, all or nothing, and a failed check says in plain words what to
+/// do next and where. A check about keys fails while there are no keys to check.
+/// </summary>
+public sealed class SecurityChecklistService(
+    IDbContextFactory<CreatorKeysDbContext> dbFactory,
+    SetupService setup,
+    IOptions<RotationOptions> rotation,
+    TimeProvider time)
+{
+    public async Task<SecurityChecklist> EvaluateAsync(string accountId, CancellationToken cancellationToken = default)
+    {
+        var overview = await setup.GetOverviewAsync(accountId, cancellationToken);
+        var budget = await setup.GetMonthlyBudgetAsync(accountId, cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var kitSaved = await db.Users.Where(a => a.Id == accountId).Select(a => a.Vault.EmergencyKitSavedAt).SingleOrDefaultAsync(cancellationToken) is not null;
+        return Evaluate(overview, budget, kitSaved, rotation.Value, time.GetUtcNow());
+    }
+
+    /// <summary>The checks, from facts already loaded; pure, so every rule is easy to test.</summary>
+    public static SecurityChecklist Evaluate(SetupOverview overview, decimal? budget, bool emergencyKitSaved, RotationOptions rotation, DateTimeOffset now)
+    {
+        var keys = overview.Keys.Where(k => k.IsCurrent).ToList();
+        var checks = new List<ChecklistCheck>();
+        const string NoKeys = "Nothing to check yet: add your keys first.";
+
+        // 1. Three separate keys per provider.
+        // Audited providers, plus any provider that has keys without having been audited.
+        var audited = overview.Providers;
+        var coverage = audited
+            .Select(p => (p.Provider.Name, Missing: p.Slots.Where(s => s.State != SlotState.Stored).Select(s => s.Environment)))
+            .Concat(keys.Where(k => !audited.Any(p => SetupService.BelongsTo(k, p.Provider)))
+                .GroupBy(k => k.ProviderName, StringComparer.OrdinalIgnoreCase)
+                .Select(g => (Name: g.Key, Missing: VaultEnvironments.All.Where(e => g.All(k => k.Environment != e)))));
+        var missingNames = coverage.Where(c => c.Missing.Any())
+            .Select(c => $"{c.Name} ({string.Join(", ", c.Missing.Select(e => e.Code()))})")
+            .ToList();
+        checks.Add(new ChecklistCheck(
+            ChecklistCheckId.ThreeKeysPerProvider,
+            "Every service has its own DEV, STAGING and PROD key",
+            30,
+            (audited.Count > 0 || keys.Count > 0) && missingNames.Count == 0,
+            audited.Count == 0 && keys.Count == 0
+                ? "List the services you pay for, then add a key for each environment."
+                : $"Add the missing keys: {string.Join("; ", missingNames)}. With one key per environment, a leaked test key cannot touch your live work.",
+            "setup"));
+
+        // 2. Caps on test keys.
+        var uncapped = keys.Where(k => k.Environment != VaultEnvironment.Prod && k.MonthlyCapUsd is null).ToList();
+        var testKeys = keys.Count(k => k.Environment != VaultEnvironment.Prod);
+        checks.Add(new ChecklistCheck(
+            ChecklistCheckId.TestKeysCapped,
+            "DEV and STAGING keys have a spend cap",
+            20,
+            testKeys > 0 && uncapped.Count == 0,
+            testKeys == 0 ? NoKeys : $"Set a monthly cap on {Names(uncapped)}. A spend cap is a limit at the provider, so a leaked test key can only spend a little.",
+            "setup?step=caps"));
+
+        // 3. Caps set at the provider, not only written down here.
+        var capped = keys.Where(k => k.MonthlyCapUsd is not null).ToList();
+        var notConfirmed = capped.Where(k => !k.CapSetAtProvider).ToList();
+        checks.Add(new ChecklistCheck(
+            ChecklistCheckId.CapsSetAtProvider,
+            "Each cap is also set at the provider",
+            10,
+            capped.Count > 0 && notConfirmed.Count == 0,
+            capped.Count == 0 ? "Record a spend cap first." : $"Set the cap at the provider and tick “I set this cap at the provider” for {Names(notConfirmed)}.",
+            "setup?step=caps"));
+
+        // 4. Caps grow from DEV to PROD.
+        var outOfOrder = CapRules.Check(keys, null).Where(w => w.Kind == CapWarningKind.OutOfOrder).ToList();
+        checks.Add(new ChecklistCheck(
+            ChecklistCheckId.CapsInOrder,
+            "Caps grow from DEV to STAGING to PROD",
+            10,
+            capped.Count > 0 && outOfOrder.Count == 0,
+            capped.Count == 0 ? "Record a spend cap first." : string.Join(" ", outOfOrder.Select(w => w.Message)),
+            "setup?step=caps"));
+
+        // 5. PROD caps fit the budget.
+        var overBudget = CapRules.Check(keys, budget).FirstOrDefault(w => w.Kind == CapWarningKind.OverBudget);
+        checks.Add(new ChecklistCheck(
+            ChecklistCheckId.WithinBudget,
+            "PROD caps fit your monthly budget",
+            5,
+            budget is not null && overBudget is null && keys.Any(k => k.Environment == VaultEnvironment.Prod),
+            budget is null ? "Write down what you can spend a month on your live workflows, so CreatorKeys can check your PROD caps against it."
+                : overBudget?.Message ?? "Add your PROD keys and their caps.",
+            "setup?step=caps"));
+
+        // 6. Clear names.
+        var vague = keys.Where(k => LabelRules.IsVague(k.Label)).ToList();
+        checks.Add(new ChecklistCheck(
+            ChecklistCheckId.ClearNames,
+            "Every key has a clear name",
+            10,
+            keys.Count > 0 && vague.Count == 0,
+            keys.Count == 0 ? NoKeys : $"Rename {Names(vague)} using the pattern “PROD — OpenAI — Created 2026-11-23”, so you can find each key at its provider.",
+            "vault"));
+
+        // 7. Nothing older than its rotation schedule.
+        var tooOld = keys.Where(k => k.AgeInDays(now) > rotation.DaysFor(k.Environment)).ToList();
+        checks.Add(new ChecklistCheck(
+            ChecklistCheckId.NothingOverdue,
+            "No key is older than its rotation schedule",
+            10,
+            keys.Count > 0 && tooOld.Count == 0,
+            keys.Count == 0 ? NoKeys : $"Replace {Names(tooOld)}: PROD keys are due every {rotation.ProdDays} days, test keys after {rotation.TestMaxAgeDays}.",
+            "vault"));
+
+        // 8. The way back in.
+        checks.Add(new ChecklistCheck(
+            ChecklistCheckId.EmergencyKitSaved,
+            "Your emergency kit is saved",
+            5,
+            emergencyKitSaved,
+            "Save your emergency kit: without it, a forgotten password loses every key value.",
+            "account/emergency-kit"));
+
+        var counts = VaultEnvironments.All.ToDictionary(e => e, e => keys.Count(k => k.Environment == e));
+        return new SecurityChecklist(checks, counts);
+    }
+
+    private static string Names(List<KeySummary> keys)
+    {
+        var names = keys.Take(3).Select(k => $"“{k.Label}”").ToList();
+        return keys.Count > 3 ? $"{string.Join(", ", names)} and {keys.Count - 3} more" : string.Join(", ", names);
+    }
+}
+
+public enum ChecklistCheckId
+{
+    ThreeKeysPerProvider,
+    TestKeysCapped,
+    CapsSetAtProvider,
+    CapsInOrder,
+    WithinBudget,
+    ClearNames,
+    NothingOverdue,
+    EmergencyKitSaved,
+}
+
+/// <summary>One habit: its title, its worth in points, whether the vault has it, and what to do if not.</summary>
+public sealed record ChecklistCheck(ChecklistCheckId Id, string Title, int Points, bool Passed, string NextStep, string FixLink);
+
+public sealed record SecurityChecklist(IReadOnlyList<ChecklistCheck> Checks, IReadOnlyDictionary<VaultEnvironment, int> KeysPerEnvironment)
+{
+    public int Score => Checks.Where(c => c.Passed).Sum(c => c.Points);
+
+    public int MaximumScore => Checks.Sum(c => c.Points);
+
+    public IEnumerable<ChecklistCheck> Failed => Checks.Where(c => !c.Passed).OrderByDescending(c => c.Points);
+}

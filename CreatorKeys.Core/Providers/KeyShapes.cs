@@ -1,0 +1,48 @@
+namespace CreatorKeys.Core.Providers;
+
+/// <summary>
+/// Recognises which provider a pasted value belongs to from its shape, and says when a value
+/// does not look like the chosen provider's keys. Shapes can overlap (many services use plain
+/// hex or UUIDs), so a guess is only made when one provider is clearly the best fit.
+/// </summary>
+public static class KeyShapes
+{
+    /// <summary>
+    /// The one provider whose key shape fits the value best: among matching providers, the one
+    /// with the longest fixed prefix; null when none match or several fit equally well.
+    /// </summary>
+    public static ProviderInfo? Detect(string value, IEnumerable<ProviderInfo> providers)
+    {
+        var matches = providers.Where(p => p.MatchesShape(value) == true)
+            .GroupBy(p => p.KeyPrefix is not null && value.StartsWith(p.KeyPrefix, StringComparison.Ordinal) ? p.KeyPrefix.Length : 0)
+            .OrderByDescending(g => g.Key)
+            .FirstOrDefault();
+        return matches is not null && matches.Count() == 1 ? matches.Single() : null;
+    }
+
+    /// <summary>
+    /// A plain warning when the value does not look like a key of <paramref name="chosen"/>, or null.
+    /// Never contains the value itself.
+    /// </summary>
+    public static string? MismatchWarning(string value, ProviderInfo? chosen, IEnumerable<ProviderInfo> providers)
+    {
+        var detected = Detect(value, providers);
+        if (chosen is null)
+        {
+            return null;
+        }
+
+        if (chosen.MatchesShape(value) != false)
+        {
+            return null;
+        }
+
+        if (detected is not null && detected.Id != chosen.Id)
+        {
+            return $"This looks like a {detected.Name} key, not a {chosen.Name} key. Check that you pasted it in the right place.";
+        }
+
+        var shape = chosen.KeyPrefix is null ? "" : $" (they start with “{chosen.KeyPrefix}”)";
+        return $"This does not look like a {chosen.Name} key{shape}. Check that you copied the whole key and nothing else.";
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.RegularExpressions;
+
+namespace CreatorKeys.Core.Vault;
+
+/// <summary>
+/// Checks a key's name against the convention <c>PROD — OpenAI — Created 2026-11-23</c>: a
+/// vague name ("Key 1", "default", "test") or one that does not say its environment or date
+/// makes the key hard to find at the provider and easy to mix up.
+/// </summary>
+public static partial class LabelRules
+{
+    private static readonly HashSet<string> VagueNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "key", "api key", "apikey", "api", "my key", "new key", "secret", "token", "default", "main", "test",
+        "testing", "temp", "tmp", "prod", "dev", "staging", "live", "production", "development", "untitled", "copy",
+    };
+
+    /// <summary>The reasons a name falls short, in plain words; empty when the name is clear.</summary>
+    public static IReadOnlyList<string> Check(string label, VaultEnvironment environment)
+    {
+        var problems = new List<string>();
+        var trimmed = label.Trim();
+        if (IsVague(trimmed))
+        {
+            problems.Add($"“{trimmed}” does not say which key this is.");
+            return problems;
+        }
+
+        if (!NamesEnvironment(trimmed, environment))
+        {
+            problems.Add($"The name does not say it is the {environment.Code()} key.");
+        }
+
+        if (!DatePattern().IsMatch(trimmed))
+        {
+            problems.Add("The name has no date, so you cannot tell an old key from its replacement.");
+        }
+
+        return problems;
+    }
+
+    public static bool IsVague(string label)
+    {
+        var trimmed = label.Trim();
+        if (trimmed.Length < 3 || VagueNames.Contains(trimmed))
+        {
+            return true;
+        }
+
+        // "Key 1", "key2", "Token #3", "test key", "API key (old)": a generic word and a number or two.
+        var words = WordPattern().Matches(trimmed).Select(m => m.Value).ToList();
+        return words.Count > 0 && words.All(w => VagueNames.Contains(w) || w.All(char.IsDigit) || w is "old" or "new" or "1st" or "2nd");
+    }
+
+    private static bool NamesEnvironment(string label, VaultEnvironment environment)
+    {
+        var words = WordPattern().Matches(label).Select(m => m.Value.ToUpperInvariant()).ToHashSet();
+        return environment switch
+        {
+            VaultEnvironment.Dev => words.Overlaps(["DEV", "DEVELOPMENT"]),
+            VaultEnvironment.Staging => words.Overlaps(["STAGING", "STAGE"]),
+            VaultEnvironment.Prod => words.Overlaps(["PROD", "PRODUCTION", "LIVE"]),
+            _ => false,
+        };
+    }
+
+    [GeneratedRegex(@"\b(19|20)\d{2}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?\b")]
+    private static partial Regex DatePattern();
+
+    [GeneratedRegex(@"[\p{L}\p{N}]+")]
+    private static partial Regex WordPattern();
+}
