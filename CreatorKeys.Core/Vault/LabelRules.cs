@@ -67,6 +67,7 @@ public static partial class LabelRules
     [GeneratedRegex(@"\b(19|20)\d{2}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?\b")]
     private static partial Regex DatePattern();
 
-    [GeneratedRegex(@"[\p{L}\p{N}]+")]
+    /// <summary>Runs of letters or of digits: "key2" is the words "key" and "2".</summary>
+    [GeneratedRegex(@"\p{L}+|\p{N}+")]
     private static partial Regex WordPattern();
 }
