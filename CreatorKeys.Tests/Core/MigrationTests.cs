@@ -3,8 +3,8 @@ using CreatorKeys.Core.Vault;
 using CreatorKeys.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace CreatorKeys.Tests.Core;
 
