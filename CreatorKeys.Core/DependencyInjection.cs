@@ -3,6 +3,7 @@ using CreatorKeys.Core.Accounts;
 using CreatorKeys.Core.Audit;
 using CreatorKeys.Core.Checklist;
 using CreatorKeys.Core.Data;
+using CreatorKeys.Core.Import;
 using CreatorKeys.Core.Providers;
 using CreatorKeys.Core.Rotation;
 using CreatorKeys.Core.Security;
@@ -61,6 +62,7 @@ public static class DependencyInjection
         services.AddSingleton<ProviderService>();
         services.AddSingleton<SetupService>();
         services.AddSingleton<SecurityChecklistService>();
+        services.AddSingleton<ImportService>();
 
         return services;
     }

@@ -8,13 +8,15 @@ namespace CreatorKeys.Core.Providers;
 public static class KeyShapes
 {
     /// <summary>
-    /// The one provider whose key shape fits the value best: among matching providers, the one
-    /// with the longest fixed prefix; null when none match or several fit equally well.
+    /// The one provider whose key shape fits the value best: among providers with a fixed
+    /// prefix whose pattern matches, the one with the longest prefix; null when none match or
+    /// several fit equally well. Prefix-less shapes (plain hex, UUIDs) are too common to name a
+    /// provider on their own.
     /// </summary>
     public static ProviderInfo? Detect(string value, IEnumerable<ProviderInfo> providers)
     {
-        var matches = providers.Where(p => p.MatchesShape(value) == true)
-            .GroupBy(p => p.KeyPrefix is not null && value.StartsWith(p.KeyPrefix, StringComparison.Ordinal) ? p.KeyPrefix.Length : 0)
+        var matches = providers.Where(p => p.KeyPrefix is not null && value.StartsWith(p.KeyPrefix, StringComparison.Ordinal) && p.MatchesShape(value) == true)
+            .GroupBy(p => p.KeyPrefix!.Length)
             .OrderByDescending(g => g.Key)
             .FirstOrDefault();
         return matches is not null && matches.Count() == 1 ? matches.Single() : null;

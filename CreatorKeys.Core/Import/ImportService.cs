@@ -1,0 +1,109 @@
+using System.Text;
+using CreatorKeys.Core.Audit;
+using CreatorKeys.Core.Providers;
+using CreatorKeys.Core.Vault;
+
+namespace CreatorKeys.Core.Import;
+
+/// <summary>
+/// Imports keys from a .env file in two steps: <see cref="PrepareAsync"/> reads the file and
+/// guesses (storing nothing), then <see cref="ImportAsync"/> stores the lines the creator
+/// confirmed. The file's content is never logged or written anywhere.
+/// </summary>
+public sealed class ImportService(VaultService vault, ProviderService providers, ActivityService activity, TimeProvider time)
+{
+    /// <summary>The largest .env file accepted: far more than any real one, small enough to read at once.</summary>
+    public const int MaxFileBytes = 64 * 1024;
+
+    public static string TooLargeMessage => $"That file is larger than {MaxFileBytes / 1024} KB, which is far more than a .env file holds. Check that you chose the right file.";
+
+    /// <summary>Reads a .env file's text and prepares the preview; nothing is stored.</summary>
+    public async Task<ImportPreview> PrepareAsync(VaultSession session, string text, VaultEnvironment defaultEnvironment, CancellationToken cancellationToken = default)
+    {
+        if (Encoding.UTF8.GetByteCount(text) > MaxFileBytes)
+        {
+            return ImportPreview.Refused(TooLargeMessage);
+        }
+
+        var document = DotEnvParser.Parse(text);
+        var known = await providers.ListAsync(session.AccountId, cancellationToken);
+        var candidates = ImportPlanner.Plan(document, known, defaultEnvironment, time.GetUtcNow());
+        foreach (var candidate in candidates.Where(c => c.Value.Length > 0))
+        {
+            if (await vault.FindSameValueAsync(session, candidate.Value, cancellationToken) is { } existing)
+            {
+                candidate.Include = false;
+                candidate.Note = $"Already in your vault as “{existing.Label}” ({existing.Environment.Code()}).";
+            }
+        }
+
+        return new ImportPreview(candidates, document.Problems, null);
+    }
+
+    /// <summary>Reads a .env file from a stream, refusing files over the size limit before reading them whole.</summary>
+    public async Task<ImportPreview> PrepareAsync(VaultSession session, Stream file, VaultEnvironment defaultEnvironment, CancellationToken cancellationToken = default)
+    {
+        var buffer = new byte[MaxFileBytes + 1];
+        var read = 0;
+        int n;
+        while (read < buffer.Length && (n = await file.ReadAsync(buffer.AsMemory(read), cancellationToken)) > 0)
+        {
+            read += n;
+        }
+
+        if (read > MaxFileBytes)
+        {
+            return ImportPreview.Refused(TooLargeMessage);
+        }
+
+        string text;
+        try
+        {
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer, 0, read);
+        }
+        catch (DecoderFallbackException)
+        {
+            return ImportPreview.Refused("That file is not text (UTF-8). A .env file is plain text: open it in a text editor to check.");
+        }
+        finally
+        {
+            Array.Clear(buffer);
+        }
+
+        return await PrepareAsync(session, text, defaultEnvironment, cancellationToken);
+    }
+
+    /// <summary>Stores every included candidate; the others, and any refused one, are reported with the reason.</summary>
+    public async Task<ImportResult> ImportAsync(VaultSession session, IReadOnlyList<ImportCandidate> candidates, RequestOrigin origin, CancellationToken cancellationToken = default)
+    {
+        var stored = new List<KeySummary>();
+        var refused = new List<(ImportCandidate Candidate, string Reason)>();
+        foreach (var candidate in candidates.Where(c => c.Include))
+        {
+            var input = new NewKeyInput(candidate.ProviderName, candidate.Environment, candidate.Label, candidate.Value, candidate.Provider?.Id);
+            var result = await vault.AddKeyAsync(session, input, origin, cancellationToken);
+            if (result.Succeeded)
+            {
+                stored.Add(result.Key!);
+            }
+            else
+            {
+                refused.Add((candidate, string.Join(" ", result.Errors.Values)));
+            }
+        }
+
+        if (stored.Count > 0)
+        {
+            await activity.RecordAsync(session.AccountId, ActivityAction.KeysImported, origin, targetName: $"{stored.Count} key(s) from a .env file", cancellationToken: cancellationToken);
+        }
+
+        return new ImportResult(stored, refused);
+    }
+}
+
+public sealed record ImportPreview(IReadOnlyList<ImportCandidate> Candidates, IReadOnlyList<DotEnvProblem> Problems, string? Error)
+{
+    public static ImportPreview Refused(string error) => new([], [], error);
+}
+
+public sealed record ImportResult(IReadOnlyList<KeySummary> Stored, IReadOnlyList<(ImportCandidate Candidate, string Reason)> Refused);
