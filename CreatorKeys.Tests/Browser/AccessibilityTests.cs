@@ -10,7 +10,7 @@ namespace CreatorKeys.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class AccessibilityTests(BrowserFixture browser)
 {
-    private static readonly string[] AppPages = ["", "providers", "vault", "workflows", "rotation", "reports", "activity", "settings", "no-such-page"];
+    private static readonly string[] AppPages = ["", "setup", "providers", "vault", "vault/import", "workflows", "rotation", "reports", "activity", "settings", "no-such-page"];
 
     [Theory]
     [InlineData("desktop", 1280, 900)]
@@ -47,7 +47,7 @@ public sealed class AccessibilityTests(BrowserFixture browser)
             await page.GotoAsync(path);
             await page.WaitForInteractiveAsync();
             await page.Locator("h1").First.WaitForAsync();
-            await CheckAsync(path.Length == 0 ? "dashboard" : path);
+            await CheckAsync(path.Length == 0 ? "dashboard" : path.Replace("/", "-", StringComparison.Ordinal));
         }
 
         await page.GotoAsync("account/emergency-kit");

@@ -37,7 +37,9 @@ public static class BrowserJourney
         await page.WaitForInteractiveAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Add a key" }).First.ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
-        await dialog.GetByLabel("Service").FillAsync(provider);
+        var service = dialog.GetByRole(AriaRole.Combobox, new() { Name = "Service" });
+        await service.FillAsync(provider);
+        await service.PressAsync("Tab");
         await dialog.GetByRole(AriaRole.Radio, new() { Name = environment }).CheckAsync();
         await dialog.GetByLabel("Key value").FillAsync(value);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Save key" }).ClickAsync();

@@ -43,7 +43,9 @@ public sealed partial class VaultJourneyTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Heading, new() { Name = "Vault", Exact = true }).WaitForAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Add a key" }).First.ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
-        await dialog.GetByLabel("Service").FillAsync("OpenAI");
+        var service = dialog.GetByRole(AriaRole.Combobox, new() { Name = "Service" });
+        await service.FillAsync("OpenAI");
+        await service.PressAsync("Tab");
         await dialog.GetByRole(AriaRole.Radio, new() { Name = "PROD" }).CheckAsync();
         await dialog.GetByLabel("Key value").FillAsync($"  \"{keyValue}\"\n");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Save key" }).ClickAsync();

@@ -1,6 +1,7 @@
 using CreatorKeys.Core.Audit;
 using CreatorKeys.Core.Vault;
 using CreatorKeys.Web.Accounts;
+using CreatorKeys.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
 using Microsoft.JSInterop;
@@ -14,6 +15,15 @@ public sealed partial class VaultPage
     private readonly Dictionary<Guid, ITimer> _hideTimers = [];
     private IReadOnlyList<KeySummary>? _keys;
     private int _activeTab;
+    private string? _search;
+    private StatusFilter _statusFilter = StatusFilter.Current;
+
+    private enum StatusFilter
+    {
+        Current,
+        Retired,
+        All,
+    }
 
     [Inject]
     private VaultService Vault { get; set; } = default!;
@@ -43,6 +53,30 @@ public sealed partial class VaultPage
     private RequestOrigin Origin { get; set; } = new(null, null);
 
     private int RevealSeconds => Options.Value.RevealSeconds;
+
+    private bool IsFiltered => !string.IsNullOrWhiteSpace(_search) || _statusFilter != StatusFilter.Current;
+
+    /// <summary>The keys of one environment that pass the search and status filters.</summary>
+    private List<KeySummary> Visible(VaultEnvironment environment) => _keys!
+        .Where(k => k.Environment == environment)
+        .Where(k => _statusFilter switch
+        {
+            StatusFilter.Current => k.Status is KeyStatus.Current or KeyStatus.Pending,
+            StatusFilter.Retired => k.Status is not (KeyStatus.Current or KeyStatus.Pending),
+            _ => true,
+        })
+        .Where(k => string.IsNullOrWhiteSpace(_search)
+            || k.ProviderName.Contains(_search.Trim(), StringComparison.OrdinalIgnoreCase)
+            || k.Label.Contains(_search.Trim(), StringComparison.OrdinalIgnoreCase)
+            || k.Hint.Contains(_search.Trim(), StringComparison.OrdinalIgnoreCase))
+        .ToList();
+
+    private string AgeText(KeySummary key) => key.AgeInDays(Time.GetUtcNow()) switch
+    {
+        0 => "Today",
+        1 => "1 day",
+        var days => $"{days} days",
+    };
 
     protected override async Task OnInitializedAsync() => await LoadAsync();
 
@@ -98,6 +132,7 @@ public sealed partial class VaultPage
         if (result is { Canceled: false, Data: KeySummary added })
         {
             Snackbar.Add($"“{added.Label}” is encrypted and stored in {added.Environment.Code()}.", Severity.Success);
+            _statusFilter = StatusFilter.Current;
             await LoadAsync();
             ShowEnvironment(added.Environment);
         }
@@ -156,15 +191,70 @@ public sealed partial class VaultPage
         }
     }
 
+    private async Task EditAsync(KeySummary key)
+    {
+        var session = await CurrentVault.FindSessionAsync();
+        if (session is null)
+        {
+            GoToSignIn();
+            return;
+        }
+
+        var parameters = new DialogParameters<EditKeyDialog>
+        {
+            { d => d.Key, key },
+            { d => d.AccountId, session.AccountId },
+            { d => d.Origin, Origin },
+        };
+        var dialog = await Dialogs.ShowAsync<EditKeyDialog>($"Edit “{key.Label}”", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseButton = true });
+        if (await dialog.Result is { Canceled: false, Data: KeySummary edited })
+        {
+            Snackbar.Add($"“{edited.Label}” saved.", Severity.Success);
+            await LoadAsync();
+        }
+    }
+
+    private async Task RetireAsync(KeySummary key)
+    {
+        var confirmed = await ConfirmActionDialog.AskAsync(
+            Dialogs,
+            "Retire this key?",
+            $"“{key.Label}” stays on record but is marked as no longer in use. It keeps working at {key.ProviderName} until you delete it there, which you should do once nothing uses it.",
+            "Retire key",
+            "Keep it in use",
+            key.Environment == VaultEnvironment.Prod ? "PROD" : null);
+        if (!confirmed)
+        {
+            return;
+        }
+
+        var session = await CurrentVault.FindSessionAsync();
+        if (session is null)
+        {
+            GoToSignIn();
+            return;
+        }
+
+        if (await Vault.RetireKeyAsync(session.AccountId, key.Id, Origin))
+        {
+            Snackbar.Add($"“{key.Label}” is retired. Remember to delete it at {key.ProviderName}.", Severity.Info);
+        }
+
+        await LoadAsync();
+    }
+
     private async Task DeleteAsync(KeySummary key)
     {
-        var confirmed = await Dialogs.ShowMessageBoxAsync(
+        var confirmed = await ConfirmActionDialog.AskAsync(
+            Dialogs,
             "Delete this key?",
             $"“{key.Label}” ({key.Environment.Code()}) and its encrypted value will be removed from CreatorKeys. " +
             $"The key keeps working at {key.ProviderName} until you delete it there too.",
-            yesText: "Delete key",
-            cancelText: "Keep it");
-        if (confirmed != true)
+            "Delete key",
+            "Keep it",
+            key.Environment == VaultEnvironment.Prod ? "PROD" : null,
+            Color.Error);
+        if (!confirmed)
         {
             return;
         }

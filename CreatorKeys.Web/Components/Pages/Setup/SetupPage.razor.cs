@@ -1,0 +1,82 @@
+using CreatorKeys.Core.Audit;
+using CreatorKeys.Core.Providers;
+using CreatorKeys.Core.Setup;
+using CreatorKeys.Web.Accounts;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace CreatorKeys.Web.Components.Pages.Setup;
+
+public sealed partial class SetupPage
+{
+    private static readonly string[] StepTitles = ["your services", "keys", "spend caps", "summary"];
+    private static readonly string[] StepNames = ["services", "keys", "caps", "summary"];
+
+    private SetupOverview? _overview;
+    private IReadOnlyList<ProviderInfo>? _providers;
+    private decimal? _budget;
+    private int _step;
+    private string? _auditError;
+    private string _accountId = "";
+
+    [Inject]
+    private SetupService Setup { get; set; } = default!;
+
+    [Inject]
+    private ProviderService ProviderService { get; set; } = default!;
+
+    [Inject]
+    private CurrentVault CurrentVault { get; set; } = default!;
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
+
+    [CascadingParameter]
+    private RequestOrigin Origin { get; set; } = new(null, null);
+
+    /// <summary>Opens a given step (<c>?step=caps</c>), e.g. from a checklist's "fix this" link.</summary>
+    [SupplyParameterFromQuery(Name = "step")]
+    public string? StepName { get; set; }
+
+    private int StoredCount => _overview?.Providers.SelectMany(p => p.Slots).Count(s => s.State == SlotState.Stored) ?? 0;
+
+    protected override async Task OnInitializedAsync()
+    {
+        var session = await CurrentVault.FindSessionAsync();
+        if (session is null)
+        {
+            Navigation.NavigateTo("account/sign-in?reason=restarted", forceLoad: true);
+            return;
+        }
+
+        _accountId = session.AccountId;
+        await ReloadAsync();
+        var requested = Array.IndexOf(StepNames, StepName ?? "");
+        // Resume where the creator stopped, unless a link asks for a step; never past the audit with nothing picked.
+        _step = _overview!.Progress.ProviderIds.Count == 0 ? 0 : requested >= 0 ? requested : _overview.Progress.Step;
+    }
+
+    private async Task ReloadAsync()
+    {
+        _providers = await ProviderService.ListAsync(_accountId);
+        _overview = await Setup.GetOverviewAsync(_accountId);
+        _budget = await Setup.GetMonthlyBudgetAsync(_accountId);
+        if (_overview.Progress.ProviderIds.Count > 0)
+        {
+            _auditError = null;
+        }
+    }
+
+    private Task CheckStepChangeAsync(StepperInteractionEventArgs args)
+    {
+        if (args.Action == StepAction.Activate && args.StepIndex > 0 && _overview!.Progress.ProviderIds.Count == 0)
+        {
+            _auditError = "Tick at least one service you use before going on.";
+            args.Cancel = true;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task SaveStepAsync() => await Setup.SaveStepAsync(_accountId, _step, Origin);
+}
