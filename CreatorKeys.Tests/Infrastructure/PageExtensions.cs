@@ -13,11 +13,13 @@ public static class PageExtensions
     /// <summary>Runs axe-core and returns the serious and critical violations, described for a failure message.</summary>
     public static async Task<IReadOnlyList<string>> SeriousAccessibilityViolationsAsync(this IPage page)
     {
+        // A fading snackbar is half transparent for a moment; check everything at its settled look.
+        await page.AddStyleTagAsync(new() { Content = "*, *::before, *::after { transition: none !important; animation: none !important; }" });
         await page.WaitForAnimationsAsync();
         var results = await page.RunAxe();
         return results.Violations
             .Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Target?.ToString() + " " + n.Html))}")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Target?.ToString() + " " + n.Html + " — " + string.Join("; ", n.Any.Select(a => a.Message))))}")
             .ToList();
     }
 

@@ -18,7 +18,7 @@ public static class AppTheme
             DrawerBackground = "#FFFFFF",
             DrawerText = "#2B2D42",
             TextSecondary = "#4A4F63",
-            Success = "#1B7F3A",
+            Success = "#15692F",
             Warning = "#8A5300",
             Error = "#B3261E",
             Info = "#1F5FAD",

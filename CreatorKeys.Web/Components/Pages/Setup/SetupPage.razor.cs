@@ -67,16 +67,35 @@ public sealed partial class SetupPage
         }
     }
 
-    private Task CheckStepChangeAsync(StepperInteractionEventArgs args)
+    /// <summary>
+    /// Runs before every step change the creator asks for: refuses to leave the audit with nothing
+    /// picked, and saves the step to come back to. (The stepper's own index changes are not saved:
+    /// it also changes them while the page is being closed.)
+    /// </summary>
+    private async Task CheckStepChangeAsync(StepperInteractionEventArgs args)
     {
-        if (args.Action == StepAction.Activate && args.StepIndex > 0 && _overview!.Progress.ProviderIds.Count == 0)
+        // Leaving the audit (finishing it, skipping it, or jumping ahead) needs at least one service.
+        var leavesAudit = args.Action switch
+        {
+            StepAction.Activate => args.StepIndex > 0,
+            StepAction.Complete or StepAction.Skip => args.StepIndex == 0,
+            _ => false,
+        };
+        if (leavesAudit && _overview!.Progress.ProviderIds.Count == 0)
         {
             _auditError = "Tick at least one service you use before going on.";
             args.Cancel = true;
+            return;
         }
 
-        return Task.CompletedTask;
+        var target = args.Action switch
+        {
+            StepAction.Activate => args.StepIndex,
+            StepAction.Complete or StepAction.Skip => args.StepIndex + 1,
+            _ => 0,
+        };
+        await Setup.SaveStepAsync(_accountId, Math.Min(target, SetupService.LastStep), Origin);
     }
 
-    private async Task SaveStepAsync() => await Setup.SaveStepAsync(_accountId, _step, Origin);
+
 }
