@@ -41,10 +41,10 @@ public static class KeyShapes
 
         if (detected is not null && detected.Id != chosen.Id)
         {
-            return $"This looks like a {detected.Name} key, not a {chosen.Name} key. Check that you pasted it in the right place.";
+            return $"This looks like a key from {detected.Name}, not from {chosen.Name}. Check that you pasted it in the right place.";
         }
 
         var shape = chosen.KeyPrefix is null ? "" : $" (they start with “{chosen.KeyPrefix}”)";
-        return $"This does not look like a {chosen.Name} key{shape}. Check that you copied the whole key and nothing else.";
+        return $"This does not look like a key from {chosen.Name}{shape}. Check that you copied the whole key and nothing else.";
     }
 }

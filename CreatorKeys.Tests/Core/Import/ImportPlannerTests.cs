@@ -87,7 +87,7 @@ public sealed class ImportPlannerTests
         var candidate = Plan("OPENAI_API_KEY=r8_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAB7cD", VaultEnvironment.Dev).Single();
 
         Assert.True(candidate.Include);
-        Assert.Contains("looks like a Replicate key", candidate.Note, StringComparison.Ordinal);
+        Assert.Contains("looks like a key from Replicate", candidate.Note, StringComparison.Ordinal);
     }
 
     [Fact]

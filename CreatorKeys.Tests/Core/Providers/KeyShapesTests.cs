@@ -34,7 +34,7 @@ public sealed class KeyShapesTests
     {
         var warning = KeyShapes.MismatchWarning("sk-ant-api03-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAB7cDE0fGH3iJK6lMN9oPQ2r", P("elevenlabs"), All);
 
-        Assert.Equal("This looks like a Anthropic (Claude) key, not a ElevenLabs key. Check that you pasted it in the right place.", warning);
+        Assert.Equal("This looks like a key from Anthropic (Claude), not from ElevenLabs. Check that you pasted it in the right place.", warning);
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed class KeyShapesTests
     {
         var warning = KeyShapes.MismatchWarning("not-a-real-key-at-all", P("replicate"), All);
 
-        Assert.Contains("does not look like a Replicate key (they start with “r8_”)", warning, StringComparison.Ordinal);
+        Assert.Contains("does not look like a key from Replicate (they start with “r8_”)", warning, StringComparison.Ordinal);
         Assert.DoesNotContain("not-a-real-key-at-all", warning, StringComparison.Ordinal);
     }
 

@@ -45,7 +45,7 @@ public sealed class VaultServiceSetupTests : IAsyncLifetime
             "r8_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAB7cD", ProviderId: "openai"), TestAccounts.Origin);
 
         Assert.True(result.Succeeded);
-        Assert.Contains("looks like a Replicate key, not a OpenAI key", Assert.Single(result.Warnings), StringComparison.Ordinal);
+        Assert.Contains("looks like a key from Replicate, not from OpenAI", Assert.Single(result.Warnings), StringComparison.Ordinal);
     }
 
     [Fact]

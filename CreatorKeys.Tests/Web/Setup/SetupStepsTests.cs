@@ -85,7 +85,7 @@ public sealed class SetupStepsTests : ComponentTestContext
         slot.Find("input").Change("r8_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAB7cD");
 
         Click(slot, "Save the DEV OpenAI key");
-        slot.WaitForAssertion(() => Assert.Contains("looks like a Replicate key, not a OpenAI key", slot.Markup, StringComparison.Ordinal));
+        slot.WaitForAssertion(() => Assert.Contains("looks like a key from Replicate, not from OpenAI", slot.Markup, StringComparison.Ordinal));
         Assert.Empty(await Vault.ListKeysAsync(Session.AccountId));
         Assert.Contains("Save anyway", slot.Markup, StringComparison.Ordinal);
 
