@@ -1,4 +1,5 @@
 using CreatorKeys.Core.Accounts;
+using CreatorKeys.Core.Import;
 using CreatorKeys.Web.Accounts;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -21,7 +22,9 @@ public static class DependencyInjection
         builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Connections", LogLevel.Information);
         services.AddHostedService<LogSafetyCheck>();
 
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        // A pasted .env file (up to 64 KB) travels in one message; the default limit is 32 KB.
+        services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(options => options.MaximumReceiveMessageSize = 4 * ImportService.MaxFileBytes);
         services.AddMudServices();
 
         services.AddCascadingAuthenticationState();

@@ -38,7 +38,7 @@ public sealed class SecurityChecklistService(
         // Audited providers, plus any provider that has keys without having been audited.
         var audited = overview.Providers;
         var coverage = audited
-            .Select(p => (p.Provider.Name, Missing: p.Slots.Where(s => s.State != SlotState.Stored).Select(s => s.Environment)))
+            .Select(p => (p.Provider.Name, Missing: p.Missing.Select(s => s.Environment)))
             .Concat(keys.Where(k => !audited.Any(p => SetupService.BelongsTo(k, p.Provider)))
                 .GroupBy(k => k.ProviderName, StringComparer.OrdinalIgnoreCase)
                 .Select(g => (Name: g.Key, Missing: VaultEnvironments.All.Where(e => g.All(k => k.Environment != e)))));
@@ -78,7 +78,8 @@ public sealed class SecurityChecklistService(
             "setup?step=caps"));
 
         // 4. Caps grow from DEV to PROD.
-        var outOfOrder = CapRules.Check(keys, null).Where(w => w.Kind == CapWarningKind.OutOfOrder).ToList();
+        var capWarnings = CapRules.Check(keys, budget);
+        var outOfOrder = capWarnings.Where(w => w.Kind == CapWarningKind.OutOfOrder).ToList();
         checks.Add(new ChecklistCheck(
             ChecklistCheckId.CapsInOrder,
             "Caps grow from DEV to STAGING to PROD",
@@ -87,15 +88,19 @@ public sealed class SecurityChecklistService(
             capped.Count == 0 ? "Record a spend cap first." : string.Join(" ", outOfOrder.Select(w => w.Message)),
             "setup?step=caps"));
 
-        // 5. PROD caps fit the budget.
-        var overBudget = CapRules.Check(keys, budget).FirstOrDefault(w => w.Kind == CapWarningKind.OverBudget);
+        // 5. PROD caps fit the budget: every PROD key capped (an uncapped one could spend anything) and the total within it.
+        var overBudget = capWarnings.FirstOrDefault(w => w.Kind == CapWarningKind.OverBudget);
+        var prodKeys = keys.Where(k => k.Environment == VaultEnvironment.Prod).ToList();
+        var uncappedProd = prodKeys.Where(k => k.MonthlyCapUsd is null).ToList();
         checks.Add(new ChecklistCheck(
             ChecklistCheckId.WithinBudget,
             "PROD caps fit your monthly budget",
             5,
-            budget is not null && overBudget is null && keys.Any(k => k.Environment == VaultEnvironment.Prod),
+            budget is not null && prodKeys.Count > 0 && uncappedProd.Count == 0 && overBudget is null,
             budget is null ? "Write down what you can spend a month on your live workflows, so CreatorKeys can check your PROD caps against it."
-                : overBudget?.Message ?? "Add your PROD keys and their caps.",
+                : prodKeys.Count == 0 ? "Add your PROD keys and their caps."
+                : uncappedProd.Count > 0 ? $"Set a cap on {Names(uncappedProd)}: without one, a PROD key can spend past your budget."
+                : overBudget?.Message ?? "Your PROD caps fit your budget.",
             "setup?step=caps"));
 
         // 6. Clear names.
@@ -108,14 +113,17 @@ public sealed class SecurityChecklistService(
             keys.Count == 0 ? NoKeys : $"Rename {Names(vague)} using the pattern “PROD — OpenAI — Created 2026-11-23”, so you can find each key at its provider.",
             "vault"));
 
-        // 7. Nothing older than its rotation schedule.
-        var tooOld = keys.Where(k => k.AgeInDays(now) > rotation.DaysFor(k.Environment)).ToList();
+        // 7. Nothing older than its rotation schedule; a key of unknown age (imported) counts as due.
+        var tooOld = keys.Where(k => k.AgeInDays(now) is not { } age || age > rotation.DaysFor(k.Environment)).ToList();
+        var unknownAge = tooOld.Count(k => k.IssuedAt is null);
         checks.Add(new ChecklistCheck(
             ChecklistCheckId.NothingOverdue,
             "No key is older than its rotation schedule",
             10,
             keys.Count > 0 && tooOld.Count == 0,
-            keys.Count == 0 ? NoKeys : $"Replace {Names(tooOld)}: PROD keys are due every {rotation.ProdDays} days, test keys after {rotation.TestMaxAgeDays}.",
+            keys.Count == 0 ? NoKeys
+                : $"Replace {Names(tooOld)}: PROD keys are due every {rotation.ProdDays} days, test keys after {rotation.TestMaxAgeDays}" +
+                  (unknownAge > 0 ? ", and a key whose creation date is unknown (imported from a file) is best replaced now." : "."),
             "vault"));
 
         // 8. The way back in.

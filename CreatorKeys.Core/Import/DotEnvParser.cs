@@ -120,7 +120,7 @@ public static partial class DotEnvParser
 
                     return line == index
                         ? (null, "There is text after the closing quote. Put a # before a comment.", line)
-                        : (null, Unclosed(quote), line);
+                        : (null, $"The value's closing quote on line {line + 1} has text after it; put a # before a comment.", line);
                 }
 
                 value.Append(c);
@@ -138,14 +138,17 @@ public static partial class DotEnvParser
     }
 
     private static string Unclosed(char quote) =>
-        $"The {(quote == '"' ? "double" : "single")} quote that starts the value is never closed.";
+        $"The {quote switch { '"' => "double quote", '\'' => "single quote", _ => "backtick" }} that starts the value is never closed.";
 
-    /// <summary>Unquoted values end where " #" starts a comment.</summary>
+    /// <summary>Unquoted values end where whitespace and a # start a comment.</summary>
     private static string StripInlineComment(string value)
     {
-        var hash = value.IndexOf(" #", StringComparison.Ordinal);
-        return hash < 0 ? value : value[..hash];
+        var comment = InlineComment().Match(value);
+        return comment.Success ? value[..comment.Index] : value;
     }
+
+    [GeneratedRegex(@"\s#")]
+    private static partial Regex InlineComment();
 
     [GeneratedRegex(@"^(?:export\s+)?(?<name>[A-Za-z_][A-Za-z0-9_.\-]*)\s*=\s*(?<rest>.*)$")]
     private static partial Regex Assignment();

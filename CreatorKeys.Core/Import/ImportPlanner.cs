@@ -49,7 +49,7 @@ public static class ImportPlanner
                 EnvironmentFromName = environment is not null,
                 Include = true,
             };
-            candidate.Label = KeyLabels.Suggest(candidate.Environment, candidate.ProviderName, now);
+            candidate.Label = KeyLabels.SuggestImported(candidate.Environment, candidate.ProviderName, now);
 
             if (value.Length == 0)
             {
@@ -61,7 +61,7 @@ public static class ImportPlanner
             }
             else if (seenValues.TryGetValue(value, out var firstName))
             {
-                Exclude(candidate, $"The same value as {firstName} above; a key is stored once.");
+                Exclude(candidate, $"The same key as {firstName} above. One key in two places means one leak exposes both: create a separate key at the provider.");
             }
             else if (provider is not null && KeyShapes.MismatchWarning(value, provider, providers) is { } warning)
             {

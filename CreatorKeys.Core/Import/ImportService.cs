@@ -27,13 +27,14 @@ public sealed class ImportService(VaultService vault, ProviderService providers,
 
         var document = DotEnvParser.Parse(text);
         var known = await providers.ListAsync(session.AccountId, cancellationToken);
-        var candidates = ImportPlanner.Plan(document, known, defaultEnvironment, time.GetUtcNow());
+        var candidates = ImportPlanner.Plan(document, known, defaultEnvironment, KeyLabels.Today(time));
         foreach (var candidate in candidates.Where(c => c.Value.Length > 0))
         {
             if (await vault.FindSameValueAsync(session, candidate.Value, cancellationToken) is { } existing)
             {
                 candidate.Include = false;
-                candidate.Note = $"Already in your vault as “{existing.Label}” ({existing.Environment.Code()}).";
+                candidate.Note = $"Already in your vault as “{existing.Label}” ({existing.Environment.Code()}" +
+                    $"{(existing.IsCurrent ? "" : $", {existing.Status.ToString().ToLowerInvariant()}")}).";
             }
         }
 
@@ -73,15 +74,33 @@ public sealed class ImportService(VaultService vault, ProviderService providers,
         return await PrepareAsync(session, text, defaultEnvironment, cancellationToken);
     }
 
-    /// <summary>Stores every included candidate; the others, and any refused one, are reported with the reason.</summary>
-    public async Task<ImportResult> ImportAsync(VaultSession session, IReadOnlyList<ImportCandidate> candidates, RequestOrigin origin, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Stores every included candidate; the others, and any refused one, are reported with the
+    /// reason. <paramref name="issuedOn"/> is when the keys were created at their providers, if
+    /// the creator knows; otherwise their age is unknown and they count as due for replacement.
+    /// If the vault locks part-way, what was stored so far is kept and reported.
+    /// </summary>
+    public async Task<ImportResult> ImportAsync(VaultSession session, IReadOnlyList<ImportCandidate> candidates, RequestOrigin origin, DateTimeOffset? issuedOn = null, CancellationToken cancellationToken = default)
     {
         var stored = new List<KeySummary>();
         var refused = new List<(ImportCandidate Candidate, string Reason)>();
+        var issueDate = issuedOn is { } on ? KeyIssueDate.Of(on) : KeyIssueDate.NotKnown;
+        var locked = false;
         foreach (var candidate in candidates.Where(c => c.Include))
         {
-            var input = new NewKeyInput(candidate.ProviderName, candidate.Environment, candidate.Label, candidate.Value, candidate.Provider?.Id);
-            var result = await vault.AddKeyAsync(session, input, origin, cancellationToken);
+            var input = new NewKeyInput(candidate.ProviderName, candidate.Environment, candidate.Label, candidate.Value, candidate.Provider?.Id, IssueDate: issueDate);
+            KeyChangeResult result;
+            try
+            {
+                // The preview already showed any "does not look like" note next to the line.
+                result = await vault.AddKeyAsync(session, input, origin, acceptShapeWarning: true, cancellationToken);
+            }
+            catch (VaultLockedException)
+            {
+                locked = true;
+                break;
+            }
+
             if (result.Succeeded)
             {
                 stored.Add(result.Key!);
@@ -97,7 +116,7 @@ public sealed class ImportService(VaultService vault, ProviderService providers,
             await activity.RecordAsync(session.AccountId, ActivityAction.KeysImported, origin, targetName: $"{stored.Count} key(s) from a .env file", cancellationToken: cancellationToken);
         }
 
-        return new ImportResult(stored, refused);
+        return new ImportResult(stored, refused, locked);
     }
 }
 
@@ -106,4 +125,5 @@ public sealed record ImportPreview(IReadOnlyList<ImportCandidate> Candidates, IR
     public static ImportPreview Refused(string error) => new([], [], error);
 }
 
-public sealed record ImportResult(IReadOnlyList<KeySummary> Stored, IReadOnlyList<(ImportCandidate Candidate, string Reason)> Refused);
+/// <summary>What an import stored and refused; <see cref="StoppedByLock"/> when the vault locked part-way.</summary>
+public sealed record ImportResult(IReadOnlyList<KeySummary> Stored, IReadOnlyList<(ImportCandidate Candidate, string Reason)> Refused, bool StoppedByLock = false);

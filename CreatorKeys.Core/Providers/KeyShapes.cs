@@ -28,20 +28,22 @@ public static class KeyShapes
     /// </summary>
     public static string? MismatchWarning(string value, ProviderInfo? chosen, IEnumerable<ProviderInfo> providers)
     {
-        var detected = Detect(value, providers);
         if (chosen is null)
         {
             return null;
         }
 
-        if (chosen.MatchesShape(value) != false)
-        {
-            return null;
-        }
-
+        // A distinctive prefix of another provider wins over a loose match of the chosen one
+        // (OpenAI's pattern also fits sk-ant-… keys), and also warns for providers with no known shape.
+        var detected = Detect(value, providers);
         if (detected is not null && detected.Id != chosen.Id)
         {
             return $"This looks like a key from {detected.Name}, not from {chosen.Name}. Check that you pasted it in the right place.";
+        }
+
+        if (chosen.MatchesShape(value) != false)
+        {
+            return null;
         }
 
         var shape = chosen.KeyPrefix is null ? "" : $" (they start with “{chosen.KeyPrefix}”)";

@@ -41,6 +41,25 @@ public sealed class SetupService(
         }, cancellationToken);
     }
 
+    /// <summary>Adds or removes one provider from the audit, against what is saved now (two quick ticks both count).</summary>
+    public async Task<SetupProgress> SetProviderSelectedAsync(string accountId, string providerId, bool selected, RequestOrigin origin, CancellationToken cancellationToken = default)
+    {
+        var known = await providers.ListAsync(accountId, cancellationToken);
+        var id = ProviderService.Resolve(known, providerId, null)?.Id;
+        return await ChangeAsync(accountId, origin, progress =>
+        {
+            if (id is null)
+            {
+                return;
+            }
+
+            progress.ProviderIds = selected
+                ? progress.ProviderIds.Contains(id, StringComparer.OrdinalIgnoreCase) ? progress.ProviderIds : [.. progress.ProviderIds, id]
+                : progress.ProviderIds.Where(p => !string.Equals(p, id, StringComparison.OrdinalIgnoreCase)).ToList();
+            progress.SkippedSlots = progress.SkippedSlots.Where(s => progress.ProviderIds.Contains(s.Split(':')[0], StringComparer.OrdinalIgnoreCase)).ToList();
+        }, cancellationToken);
+    }
+
     /// <summary>Remembers the step to come back to.</summary>
     public Task<SetupProgress> SaveStepAsync(string accountId, int step, RequestOrigin origin, CancellationToken cancellationToken = default) =>
         ChangeAsync(accountId, origin, progress => progress.Step = Math.Clamp(step, 0, LastStep), cancellationToken, recordActivity: false);
@@ -66,9 +85,9 @@ public sealed class SetupService(
     /// <summary>Sets the creator's monthly budget for all PROD keys; an error message and no change when the amount is not sensible.</summary>
     public async Task<string?> SetMonthlyBudgetAsync(string accountId, decimal? budget, RequestOrigin origin, CancellationToken cancellationToken = default)
     {
-        if (CapRules.Validate(budget, capOptions.Value.Maximum) is { } error)
+        if (CapRules.Validate(budget, capOptions.Value.Maximum, "budget") is { } error)
         {
-            return error.Replace("A cap", "A budget", StringComparison.Ordinal);
+            return error;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -105,7 +124,7 @@ public sealed class SetupService(
             rows.Add(new ProviderSlots(provider, slots));
         }
 
-        return new SetupOverview(progress, rows, keys);
+        return new SetupOverview(progress, rows, keys, known);
     }
 
     /// <summary>Whether a key belongs to a provider: by id, or by name for keys stored before the catalog.</summary>
@@ -115,6 +134,19 @@ public sealed class SetupService(
             : string.Equals(key.ProviderName, provider.Name, StringComparison.OrdinalIgnoreCase);
 
     private async Task<SetupProgress> ChangeAsync(string accountId, RequestOrigin origin, Action<SetupProgress> change, CancellationToken cancellationToken, bool recordActivity = true)
+    {
+        try
+        {
+            return await TryChangeAsync(accountId, origin, change, recordActivity, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Two first saves raced to create the row; the other one won, so change that row instead.
+            return await TryChangeAsync(accountId, origin, change, recordActivity, cancellationToken);
+        }
+    }
+
+    private async Task<SetupProgress> TryChangeAsync(string accountId, RequestOrigin origin, Action<SetupProgress> change, bool recordActivity, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var progress = await db.SetupProgress.SingleOrDefaultAsync(p => p.AccountId == accountId, cancellationToken);
@@ -148,9 +180,17 @@ public sealed record KeySlot(VaultEnvironment Environment, SlotState State, KeyS
 public sealed record ProviderSlots(ProviderInfo Provider, IReadOnlyList<KeySlot> Slots)
 {
     public KeySlot this[VaultEnvironment environment] => Slots.Single(s => s.Environment == environment);
+
+    /// <summary>
+    /// The slots that must be filled for this provider to be complete: all three, or only PROD
+    /// for a service that gives one key per account (a second account for testing is optional).
+    /// </summary>
+    public IEnumerable<KeySlot> Required => Provider.SupportsMultipleKeys ? Slots : Slots.Where(s => s.Environment == VaultEnvironment.Prod);
+
+    public IEnumerable<KeySlot> Missing => Required.Where(s => s.State != SlotState.Stored);
 }
 
-public sealed record SetupOverview(SetupProgress Progress, IReadOnlyList<ProviderSlots> Providers, IReadOnlyList<KeySummary> Keys)
+public sealed record SetupOverview(SetupProgress Progress, IReadOnlyList<ProviderSlots> Providers, IReadOnlyList<KeySummary> Keys, IReadOnlyList<ProviderInfo> AllProviders)
 {
-    public IEnumerable<KeySlot> Gaps => Providers.SelectMany(p => p.Slots).Where(s => s.State != SlotState.Stored);
+    public IEnumerable<KeySlot> Gaps => Providers.SelectMany(p => p.Missing);
 }

@@ -41,6 +41,10 @@ public sealed class ApiKey
 
     public KeyStatus Status { get; set; } = KeyStatus.Current;
 
+    /// <summary>When the provider created the key; null when unknown (imported), which counts as due for replacement.</summary>
+    public DateTimeOffset? IssuedAt { get; set; }
+
+    /// <summary>When the key was stored in the vault.</summary>
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

@@ -9,8 +9,8 @@ namespace CreatorKeys.Core.Vault;
 /// </summary>
 public static class CapRules
 {
-    /// <summary>A plain error for an amount that cannot be a cap, or null when it is acceptable.</summary>
-    public static string? Validate(decimal? amount, decimal maximum)
+    /// <summary>A plain error for an amount that cannot be a cap (or budget), or null when it is acceptable.</summary>
+    public static string? Validate(decimal? amount, decimal maximum, string noun = "cap")
     {
         if (amount is null)
         {
@@ -19,7 +19,7 @@ public static class CapRules
 
         if (amount < 0)
         {
-            return "A cap cannot be negative. Leave it empty for no cap.";
+            return $"A {noun} cannot be negative. Leave it empty for no {noun}.";
         }
 
         if (amount > maximum)

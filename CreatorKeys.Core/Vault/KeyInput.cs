@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using CreatorKeys.Core.Providers;
 
 namespace CreatorKeys.Core.Vault;
@@ -14,7 +15,8 @@ public sealed record NewKeyInput(
     string? Value,
     string? ProviderId = null,
     decimal? MonthlyCapUsd = null,
-    bool CapSetAtProvider = false)
+    bool CapSetAtProvider = false,
+    KeyIssueDate IssueDate = default)
 {
     /// <summary>Trims what was typed and returns the field errors, keyed by field name (empty when valid).</summary>
     public (CleanKeyInput? Clean, IReadOnlyDictionary<string, string> Errors) Validate(ProviderInfo? provider, decimal maximumCap)
@@ -42,6 +44,10 @@ public sealed record NewKeyInput(
         {
             errors[nameof(Label)] = labelError;
         }
+        else if (value.Length > 0 && string.Equals(KeyValueText.Clean(label), value, StringComparison.Ordinal))
+        {
+            errors[nameof(Label)] = KeyFields.KeyAsNameMessage;
+        }
 
         if (value.Length == 0)
         {
@@ -59,8 +65,23 @@ public sealed record NewKeyInput(
 
         return errors.Count > 0
             ? (null, errors)
-            : (new CleanKeyInput(provider?.Id, providerName, Environment!.Value, label, value, MonthlyCapUsd, CapSetAtProvider && MonthlyCapUsd is not null), errors);
+            : (new CleanKeyInput(provider?.Id, providerName, Environment!.Value, label, value, MonthlyCapUsd, CapSetAtProvider && MonthlyCapUsd is not null, IssueDate), errors);
     }
+}
+
+/// <summary>
+/// When the provider created a key: just now (the guided setup and Add-a-key ask for a new key),
+/// on a known date, or unknown (imported from a file): a key of unknown age counts as due for replacement.
+/// </summary>
+public readonly record struct KeyIssueDate(DateTimeOffset? On, bool Unknown)
+{
+    public static KeyIssueDate Now => default;
+
+    public static KeyIssueDate Of(DateTimeOffset on) => new(on, false);
+
+    public static KeyIssueDate NotKnown => new(null, true);
+
+    public DateTimeOffset? Resolve(DateTimeOffset now) => Unknown ? null : On ?? now;
 }
 
 public sealed record CleanKeyInput(
@@ -70,7 +91,8 @@ public sealed record CleanKeyInput(
     string Label,
     string Value,
     decimal? MonthlyCapUsd,
-    bool CapSetAtProvider);
+    bool CapSetAtProvider,
+    KeyIssueDate IssueDate);
 
 /// <summary>A change to a stored key's name or cap; the value and environment never change.</summary>
 public sealed record EditKeyInput(string? Label, decimal? MonthlyCapUsd, bool CapSetAtProvider)
@@ -94,19 +116,43 @@ public sealed record EditKeyInput(string? Label, decimal? MonthlyCapUsd, bool Ca
 
 internal static class KeyFields
 {
+    public const string KeyAsNameMessage =
+        "That looks like the key itself, not a name for it. Names are stored unencrypted: paste the key in the key field instead.";
+
     public static string? ValidateLabel(string label) =>
         label.Length == 0 ? "Give the key a name you will recognise, like “PROD — OpenAI — Created 2026-11-23”."
         : label.Length > ApiKey.MaxLabelLength ? $"Keep the name under {ApiKey.MaxLabelLength} characters."
+        : KeyShapes.Detect(KeyValueText.Clean(label), ProviderCatalog.Shipped.Providers) is not null ? KeyAsNameMessage
         : null;
 }
 
-/// <summary>Cleans up a pasted key: surrounding spaces, line breaks and quotes are not part of it.</summary>
-public static class KeyValueText
+/// <summary>
+/// Cleans up a pasted key. None of these are ever part of a key: surrounding spaces and line
+/// breaks; quotes around it (straight or the curly ones notes apps and word processors make);
+/// invisible zero-width characters; and the <c>OPENAI_API_KEY=</c> in front when a whole .env
+/// line was copied.
+/// </summary>
+public static partial class KeyValueText
 {
+    private static readonly Dictionary<char, char> QuotePairs = new()
+    {
+        ['"'] = '"',
+        ['\''] = '\'',
+        ['`'] = '`',
+        ['\u201C'] = '\u201D',
+        ['\u2018'] = '\u2019',
+        ['\u00AB'] = '\u00BB',
+    };
+
     public static string Clean(string? pasted)
     {
-        var value = pasted?.Trim() ?? "";
-        while (value.Length >= 2 && IsQuote(value[0]) && value[^1] == value[0])
+        var value = ZeroWidth().Replace(pasted ?? "", "").Trim();
+        if (EnvAssignment().Match(value) is { Success: true } assignment)
+        {
+            value = assignment.Groups["value"].Value.Trim();
+        }
+
+        while (value.Length >= 2 && QuotePairs.TryGetValue(value[0], out var closing) && value[^1] == closing)
         {
             value = value[1..^1].Trim();
         }
@@ -114,5 +160,10 @@ public static class KeyValueText
         return value;
     }
 
-    private static bool IsQuote(char c) => c is '"' or '\'' or '`';
+    [GeneratedRegex("[\u200B\u200C\u200D\u2060\uFEFF]")]
+    private static partial Regex ZeroWidth();
+
+    /// <summary>An upper-case variable name with an underscore, then "=": a copied .env line.</summary>
+    [GeneratedRegex("^(?:export\\s+)?[A-Z][A-Z0-9]*_[A-Z0-9_]*\\s*=\\s*(?<value>.+)$")]
+    private static partial Regex EnvAssignment();
 }

@@ -11,13 +11,14 @@ public sealed record KeySummary(
     decimal? MonthlyCapUsd,
     bool CapSetAtProvider,
     KeyStatus Status,
+    DateTimeOffset? IssuedAt,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
     public bool IsCurrent => Status == KeyStatus.Current;
 
-    /// <summary>Whole days since the key was stored.</summary>
-    public int AgeInDays(DateTimeOffset now) => Math.Max(0, (int)(now - CreatedAt).TotalDays);
+    /// <summary>Whole days since the provider created the key; null when that date is unknown.</summary>
+    public int? AgeInDays(DateTimeOffset now) => IssuedAt is { } issued ? Math.Max(0, (int)(now - issued).TotalDays) : null;
 }
 
 /// <summary>
@@ -29,7 +30,15 @@ public sealed record KeyChangeResult(KeySummary? Key, IReadOnlyDictionary<string
 {
     public bool Succeeded => Key is not null;
 
+    /// <summary>
+    /// Set, with nothing stored, when the value does not look like the chosen provider's keys:
+    /// ask the creator, and call again with <c>acceptShapeWarning</c> to store it anyway.
+    /// </summary>
+    public string? ShapeWarning { get; init; }
+
     public static KeyChangeResult Invalid(IReadOnlyDictionary<string, string> errors) => new(null, errors, []);
 
     public static KeyChangeResult Invalid(string field, string message) => new(null, new Dictionary<string, string> { [field] = message }, []);
+
+    public static KeyChangeResult NeedsConfirmation(string shapeWarning) => new(null, new Dictionary<string, string>(), []) { ShapeWarning = shapeWarning };
 }

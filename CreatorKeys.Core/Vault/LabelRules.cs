@@ -26,7 +26,12 @@ public static partial class LabelRules
             return problems;
         }
 
-        if (!NamesEnvironment(trimmed, environment))
+        var named = VaultEnvironments.All.Where(e => NamesEnvironment(trimmed, e)).ToList();
+        if (named.Count > 0 && !named.Contains(environment))
+        {
+            problems.Add($"The name says {string.Join(" and ", named.Select(e => e.Code()))}, but this is the {environment.Code()} key.");
+        }
+        else if (named.Count == 0)
         {
             problems.Add($"The name does not say it is the {environment.Code()} key.");
         }

@@ -21,8 +21,12 @@ public sealed class VaultService(
 {
     private decimal MaximumCap => capOptions.Value.Maximum;
 
-    /// <summary>Encrypts and stores a new key. Bad input or a duplicate value changes nothing.</summary>
-    public async Task<KeyChangeResult> AddKeyAsync(VaultSession session, NewKeyInput input, RequestOrigin origin, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Encrypts and stores a new key. Bad input or a duplicate value changes nothing. A value that
+    /// does not look like the chosen provider's keys is not stored either, unless
+    /// <paramref name="acceptShapeWarning"/> says the creator saw the warning and wants it anyway.
+    /// </summary>
+    public async Task<KeyChangeResult> AddKeyAsync(VaultSession session, NewKeyInput input, RequestOrigin origin, bool acceptShapeWarning = false, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var known = await providers.ListAsync(db, session.AccountId, cancellationToken);
@@ -46,6 +50,18 @@ public sealed class VaultService(
             return DuplicateValue(existing);
         }
 
+        // Names are stored in the clear: a stored key pasted into the name field must not land there.
+        if (await FindByFingerprintAsync(db, session.AccountId, vault.Fingerprint(KeyValueText.Clean(clean.Label)), cancellationToken) is not null)
+        {
+            return KeyChangeResult.Invalid(nameof(NewKeyInput.Label), KeyFields.KeyAsNameMessage);
+        }
+
+        var shapeWarning = KeyShapes.MismatchWarning(clean.Value, provider, known);
+        if (shapeWarning is not null && !acceptShapeWarning)
+        {
+            return KeyChangeResult.NeedsConfirmation(shapeWarning);
+        }
+
         var now = time.GetUtcNow();
         var key = new ApiKey
         {
@@ -59,6 +75,7 @@ public sealed class VaultService(
             Fingerprint = fingerprint,
             MonthlyCapUsd = clean.MonthlyCapUsd,
             CapSetAtProvider = clean.CapSetAtProvider,
+            IssuedAt = clean.IssueDate.Resolve(now),
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -84,7 +101,7 @@ public sealed class VaultService(
         }
 
         var warnings = new List<string>();
-        if (KeyShapes.MismatchWarning(clean.Value, provider, known) is { } shapeWarning)
+        if (shapeWarning is not null)
         {
             warnings.Add(shapeWarning);
         }
@@ -99,7 +116,7 @@ public sealed class VaultService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var keys = await db.ApiKeys.AsNoTracking()
             .Where(k => k.AccountId == accountId)
-            .Select(k => new KeySummary(k.Id, k.ProviderId, k.ProviderName, k.Environment, k.Label, k.Hint, k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.CreatedAt, k.UpdatedAt))
+            .Select(k => new KeySummary(k.Id, k.ProviderId, k.ProviderName, k.Environment, k.Label, k.Hint, k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.IssuedAt, k.CreatedAt, k.UpdatedAt))
             .ToListAsync(cancellationToken);
         return keys
             .OrderBy(k => k.Environment)
@@ -140,6 +157,29 @@ public sealed class VaultService(
         activity.Stage(db, accountId, ActivityAction.KeyEdited, origin, key.Id.ToString(), key.Label, key.Environment);
         await db.SaveChangesAsync(cancellationToken);
         return new KeyChangeResult(ToSummary(key), new Dictionary<string, string>(), LabelRules.Check(key.Label, key.Environment));
+    }
+
+    /// <summary>Changes only a key's cap, leaving its name as it is now (another window may have renamed it).</summary>
+    public async Task<KeyChangeResult> UpdateCapAsync(string accountId, Guid keyId, decimal? monthlyCapUsd, bool capSetAtProvider, RequestOrigin origin, CancellationToken cancellationToken = default)
+    {
+        if (CapRules.Validate(monthlyCapUsd, MaximumCap) is { } error)
+        {
+            return KeyChangeResult.Invalid(nameof(EditKeyInput.MonthlyCapUsd), error);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == keyId && k.AccountId == accountId, cancellationToken);
+        if (key is null)
+        {
+            return KeyChangeResult.Invalid("", "That key is no longer in your vault.");
+        }
+
+        key.MonthlyCapUsd = monthlyCapUsd;
+        key.CapSetAtProvider = capSetAtProvider && monthlyCapUsd is not null;
+        key.UpdatedAt = time.GetUtcNow();
+        activity.Stage(db, accountId, ActivityAction.KeyEdited, origin, key.Id.ToString(), key.Label, key.Environment);
+        await db.SaveChangesAsync(cancellationToken);
+        return new KeyChangeResult(ToSummary(key), new Dictionary<string, string>(), []);
     }
 
     /// <summary>Marks a key as no longer used; its record stays. False when the account has no such current key.</summary>
@@ -209,9 +249,10 @@ public sealed class VaultService(
 
     private static KeyChangeResult DuplicateValue(ApiKey existing) => KeyChangeResult.Invalid(
         nameof(NewKeyInput.Value),
-        $"This exact key is already in your vault as “{existing.Label}” ({existing.Environment.Code()}, {existing.ProviderName}). " +
+        $"This exact key is already in your vault as “{existing.Label}” ({existing.Environment.Code()}, {existing.ProviderName}" +
+        $"{(existing.Status == KeyStatus.Current ? "" : $", {existing.Status.ToString().ToLowerInvariant()}")}). " +
         "Using one key in several places means one leak exposes all of them: create a separate key at the provider instead.");
 
     internal static KeySummary ToSummary(ApiKey k) =>
-        new(k.Id, k.ProviderId, k.ProviderName, k.Environment, k.Label, k.Hint, k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.CreatedAt, k.UpdatedAt);
+        new(k.Id, k.ProviderId, k.ProviderName, k.Environment, k.Label, k.Hint, k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.IssuedAt, k.CreatedAt, k.UpdatedAt);
 }

@@ -53,7 +53,7 @@ public sealed partial class GuidedSetupTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "Next: spend caps" }).ClickAsync();
         await page.GetByLabel("Budget in US dollars per month").FillAsync("500");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save budget" }).ClickAsync();
-        await page.GetByText("Budget saved.").WaitForAsync();
+        await page.GetByText("Budget saved: $500 a month.").WaitForAsync();
         Assert.Equal("5", await page.GetByLabel("DEV cap for OpenAI").InputValueAsync());
         Assert.Equal("20", await page.GetByLabel("STAGING cap for OpenAI").InputValueAsync());
         await page.GetByLabel("PROD cap for OpenAI").FillAsync("150");
@@ -64,6 +64,10 @@ public sealed partial class GuidedSetupTests(BrowserFixture browser)
         }
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Save caps" }).ClickAsync();
+        // Changing PROD caps is a protected change: it needs PROD typed.
+        var confirm = page.GetByRole(AriaRole.Dialog);
+        await confirm.GetByLabel("Type PROD to confirm").FillAsync("PROD");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Save caps" }).ClickAsync();
         await page.GetByText("Saved 6 caps.").WaitForAsync();
         violations.AddRange(await page.SeriousAccessibilityViolationsAsync());
         await page.ScreenshotAsync("setup-3-caps");
@@ -145,7 +149,7 @@ public sealed partial class GuidedSetupTests(BrowserFixture browser)
         Assert.Equal(
             [("ElevenLabs", "STAGING"), ("OpenAI", "PROD"), ("OpenAI", "STAGING")],
             keys.Select(k => (k.ProviderName, k.Environment.ToString().ToUpperInvariant())).Order().ToArray());
-        Assert.Contains(keys, k => k.Label.StartsWith("STAGING — OpenAI — Created", StringComparison.Ordinal));
+        Assert.Contains(keys, k => k.Label.StartsWith("STAGING — OpenAI — Imported", StringComparison.Ordinal));
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
         Assert.DoesNotContain(app.Logs.Lines, l => l.Contains(openAiProd, StringComparison.Ordinal));
     }

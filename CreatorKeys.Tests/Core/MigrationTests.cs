@@ -35,6 +35,7 @@ public sealed class MigrationTests
 
             Assert.Equal(KeyStatus.Current, key.Status);
             Assert.Equal(key.CreatedAt, key.UpdatedAt);
+            Assert.Equal(key.CreatedAt, key.IssuedAt);
             Assert.Null(key.MonthlyCapUsd);
             Assert.Null(key.ProviderId);
         }

@@ -54,7 +54,7 @@ public static class AppHostExtensions
     public static async Task<KeySummary> AddKeyAsync(this AppHost app, VaultSession session, string value, VaultEnvironment environment = VaultEnvironment.Prod)
     {
         var result = await app.Services.GetRequiredService<VaultService>()
-            .AddKeyAsync(session, new NewKeyInput("OpenAI", environment, $"{environment.Code()} — OpenAI — test", value), TestAccounts.Origin);
+            .AddKeyAsync(session, new NewKeyInput("OpenAI", environment, $"{environment.Code()} — OpenAI — test", value), TestAccounts.Origin, acceptShapeWarning: true);
         Assert.True(result.Succeeded, string.Join(" ", result.Errors.Values));
         return result.Key!;
     }

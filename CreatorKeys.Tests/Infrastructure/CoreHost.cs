@@ -72,7 +72,7 @@ public sealed class CoreHost : IAsyncDisposable
 
     public async Task<KeySummary> AddKeyAsync(VaultSession session, string value, VaultEnvironment environment = VaultEnvironment.Prod, string provider = "OpenAI", string? label = null)
     {
-        var result = await Vault.AddKeyAsync(session, new NewKeyInput(provider, environment, label ?? $"{environment.Code()} — {provider} — {Guid.NewGuid():N}", value), TestAccounts.Origin);
+        var result = await Vault.AddKeyAsync(session, new NewKeyInput(provider, environment, label ?? $"{environment.Code()} — {provider} — {Guid.NewGuid():N}", value), TestAccounts.Origin, acceptShapeWarning: true);
         Assert.True(result.Succeeded, string.Join(" ", result.Errors.Values));
         return result.Key!;
     }

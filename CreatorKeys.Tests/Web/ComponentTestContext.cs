@@ -66,7 +66,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
 
     protected async Task<KeySummary> AddKeyAsync(string value, VaultEnvironment environment = VaultEnvironment.Prod, string label = "PROD — OpenAI — main")
     {
-        var result = await Vault.AddKeyAsync(Session, new NewKeyInput("OpenAI", environment, label, value), TestAccounts.Origin);
+        var result = await Vault.AddKeyAsync(Session, new NewKeyInput("OpenAI", environment, label, value), TestAccounts.Origin, acceptShapeWarning: true);
         Assert.True(result.Succeeded, string.Join(" ", result.Errors.Values));
         return result.Key!;
     }

@@ -50,7 +50,9 @@ public sealed class SecurityChecklistTests
         Assert.Equal(perfect - 5, Evaluate(keys, [], 50, true).Score);
         Assert.Equal(perfect - 5, Evaluate(keys, [], null, true).Score);
         Assert.Equal(perfect - 10, Evaluate(Replace(keys, 2, k => k with { Label = "Key 1" }), [], 500, true).Score);
-        Assert.Equal(perfect - 10, Evaluate(Replace(keys, 2, k => k with { CreatedAt = Now.AddDays(-91) }), [], 500, true).Score);
+        Assert.Equal(perfect - 10, Evaluate(Replace(keys, 2, k => k with { IssuedAt = Now.AddDays(-91) }), [], 500, true).Score);
+        Assert.Equal(perfect - 10, Evaluate(Replace(keys, 0, k => k with { IssuedAt = null }), [], 500, true).Score);
+        Assert.Equal(perfect - 5, Evaluate(Replace(keys, 2, k => k with { MonthlyCapUsd = null, CapSetAtProvider = false }), [], 500, true).Score);
         Assert.Equal(perfect - 5, Evaluate(keys, [], 500, false).Score);
     }
 
@@ -80,10 +82,23 @@ public sealed class SecurityChecklistTests
     }
 
     [Fact]
+    public void Evaluate_SingleKeyProvider_IsCompleteWithItsProdKey()
+    {
+        var heygen = ProviderCatalog.Shipped.Find("heygen")!;
+        var prod = Key("HeyGen", VaultEnvironment.Prod, 50);
+        var slots = new ProviderSlots(heygen, VaultEnvironments.All.Select(e => new KeySlot(e, e == VaultEnvironment.Prod ? SlotState.Stored : SlotState.Skipped, e == VaultEnvironment.Prod ? prod : null)).ToList());
+
+        var check = Evaluate([prod], [slots], 500, true).Checks.Single(c => c.Id == ChecklistCheckId.ThreeKeysPerProvider);
+
+        Assert.False(heygen.SupportsMultipleKeys);
+        Assert.True(check.Passed);
+    }
+
+    [Fact]
     public void Evaluate_TestKeysAllowedToAge180Days_ProdOnly90()
     {
         var keys = ThreeKeys("OpenAI", 5, 20, 100)
-            .Select(k => k with { CreatedAt = Now.AddDays(k.Environment == VaultEnvironment.Prod ? -90 : -180) }).ToList();
+            .Select(k => k with { IssuedAt = Now.AddDays(k.Environment == VaultEnvironment.Prod ? -90 : -180) }).ToList();
 
         Assert.True(Evaluate(keys, [], 500, true).Checks.Single(c => c.Id == ChecklistCheckId.NothingOverdue).Passed);
     }
@@ -118,7 +133,7 @@ public sealed class SecurityChecklistTests
     }
 
     private static SecurityChecklist Evaluate(IReadOnlyList<KeySummary> keys, IReadOnlyList<ProviderSlots> audited, decimal? budget, bool kitSaved) =>
-        SecurityChecklistService.Evaluate(new SetupOverview(new SetupProgress(), audited, keys), budget, kitSaved, Rotation, Now);
+        SecurityChecklistService.Evaluate(new SetupOverview(new SetupProgress(), audited, keys, ProviderCatalog.Shipped.Providers), budget, kitSaved, Rotation, Now);
 
     private static IEnumerable<KeySummary> ThreeKeys(string provider, decimal dev, decimal staging, decimal prod)
     {
@@ -128,7 +143,7 @@ public sealed class SecurityChecklistTests
     }
 
     private static KeySummary Key(string provider, VaultEnvironment environment, decimal? cap, string? label = null) =>
-        new(Guid.NewGuid(), null, provider, environment, label ?? KeyLabels.Suggest(environment, provider, Now), "…", cap, cap is not null, KeyStatus.Current, Now.AddDays(-10), Now.AddDays(-10));
+        new(Guid.NewGuid(), null, provider, environment, label ?? KeyLabels.Suggest(environment, provider, Now), "…", cap, cap is not null, KeyStatus.Current, Now.AddDays(-10), Now.AddDays(-10), Now.AddDays(-10));
 
     private static List<KeySummary> Replace(List<KeySummary> keys, int index, Func<KeySummary, KeySummary> change) =>
         keys.Select((k, i) => i == index ? change(k) : k).ToList();

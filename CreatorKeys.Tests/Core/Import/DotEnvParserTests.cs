@@ -77,7 +77,23 @@ public sealed class DotEnvParserTests
 
         Assert.Equal([("B", "2"), ("C", "closed")], document.Entries.Select(e => (e.Name, e.Value)).ToArray());
         var problem = Assert.Single(document.Problems);
-        Assert.Equal((1, "The double quote that starts the value is never closed."), (problem.Line, problem.Message));
+        Assert.Equal(1, problem.Line);
+        Assert.Contains("closing quote on line 3 has text after it", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("A=\"never closed", "double quote")]
+    [InlineData("A='never closed", "single quote")]
+    [InlineData("A=`never closed", "backtick")]
+    public void Parse_QuoteNeverClosed_NamesTheQuote(string text, string quote) =>
+        Assert.Equal($"The {quote} that starts the value is never closed.", Assert.Single(DotEnvParser.Parse(text).Problems).Message);
+
+    [Fact]
+    public void Parse_TabBeforeComment_EndsTheValue()
+    {
+        var document = DotEnvParser.Parse("KEY=sk-abc123\t# my note\nOTHER=x\t\t#");
+
+        Assert.Equal(["sk-abc123", "x"], document.Entries.Select(e => e.Value).ToArray());
     }
 
     [Fact]

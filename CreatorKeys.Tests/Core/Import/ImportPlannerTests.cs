@@ -54,7 +54,7 @@ public sealed class ImportPlannerTests
         var candidates = Plan("OPENAI_API_KEY_PROD=sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAB7cDE0f\nMY_TOOL_TOKEN=r8_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAB7cD", VaultEnvironment.Dev);
 
         var openai = candidates[0];
-        Assert.Equal(("openai", VaultEnvironment.Prod, true, "PROD — OpenAI — Created 2026-11-27", "sk-…7cDE0f"[..3]),
+        Assert.Equal(("openai", VaultEnvironment.Prod, true, "PROD — OpenAI — Imported 2026-11-27", "sk-…7cDE0f"[..3]),
             (openai.Provider?.Id, openai.Environment, openai.EnvironmentFromName, openai.Label, openai.Hint[..3]));
         Assert.True(openai.Include);
         var byShape = candidates[1];

@@ -15,7 +15,6 @@ public sealed class KeyShapesTests
     [InlineData("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", "groq")]
     [InlineData("r8_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAB7cD", "replicate")]
     [InlineData("sk_0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6071", "elevenlabs")]
-    [InlineData("AIzaSyAb3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zQ", "google-gemini")]
     [InlineData("hf_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAB", "huggingface")]
     public void Detect_DistinctiveShapes_NameTheirProvider(string value, string expected) =>
         Assert.Equal(expected, KeyShapes.Detect(value, All)?.Id);
@@ -24,6 +23,7 @@ public sealed class KeyShapesTests
     [InlineData("0a1b2c3d4e5f60718293a4b5c6d7e8f9")] // 32 hex: AssemblyAI, but also a Mistral shape
     [InlineData("0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9")] // a UUID: Leonardo or Make
     [InlineData("sk-0a1b2c3d4e5f60718293a4b5c6d7e8f9")] // DeepSeek's shape is also an old OpenAI one
+    [InlineData("AIzaSyAb3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zQ")] // every Google API key looks like this, not only Gemini's
     [InlineData("hello world")]
     [InlineData("")]
     public void Detect_AmbiguousOrUnknown_GuessesNothing(string value) =>

@@ -43,6 +43,20 @@ public sealed class SetupServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SetProviderSelected_QuickTicks_AllCount()
+    {
+        var (account, _, _) = await _host.SignUpAsync();
+
+        await Task.WhenAll(
+            Setup.SetProviderSelectedAsync(account.Id, "openai", true, TestAccounts.Origin),
+            Setup.SetProviderSelectedAsync(account.Id, "runway", true, TestAccounts.Origin));
+        await Setup.SetProviderSelectedAsync(account.Id, "elevenlabs", true, TestAccounts.Origin);
+        await Setup.SetProviderSelectedAsync(account.Id, "runway", false, TestAccounts.Origin);
+
+        Assert.Equal(["elevenlabs", "openai"], (await Setup.GetAsync(account.Id)).ProviderIds.Order().ToArray());
+    }
+
+    [Fact]
     public async Task SaveProviders_DroppingAProvider_ForgetsItsSkips()
     {
         var (account, _, _) = await _host.SignUpAsync();

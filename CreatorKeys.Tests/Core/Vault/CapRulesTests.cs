@@ -77,5 +77,5 @@ public sealed class CapRulesTests
     }
 
     private static KeySummary Key(string provider, VaultEnvironment environment, decimal? cap) =>
-        new(Guid.NewGuid(), null, provider, environment, $"{environment.Code()} — {provider}", "…", cap, false, KeyStatus.Current, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+        new(Guid.NewGuid(), null, provider, environment, $"{environment.Code()} — {provider}", "…", cap, false, KeyStatus.Current, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
 }

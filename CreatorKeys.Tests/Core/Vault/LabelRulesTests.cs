@@ -45,8 +45,8 @@ public sealed class LabelRulesTests
     }
 
     [Fact]
-    public void Check_NameOfTheWrongEnvironment_IsCaught() =>
-        Assert.Contains(LabelRules.Check("DEV — OpenAI — Created 2026-11-23", VaultEnvironment.Prod), p => p.Contains("PROD key", StringComparison.Ordinal));
+    public void Check_NameOfTheWrongEnvironment_SaysWhichItNames() =>
+        Assert.Equal("The name says DEV, but this is the PROD key.", Assert.Single(LabelRules.Check("DEV — OpenAI — Created 2026-11-23", VaultEnvironment.Prod)));
 
     [Theory]
     [InlineData("LIVE OpenAI 2026-11", VaultEnvironment.Prod)]

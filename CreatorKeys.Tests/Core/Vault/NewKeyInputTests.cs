@@ -11,7 +11,14 @@ public sealed class NewKeyInputTests
     [InlineData("`sk-abc`", "sk-abc")]
     [InlineData("\" 'sk-abc' \"", "sk-abc")]
     [InlineData("sk-\"abc", "sk-\"abc")]
-    public void Clean_RemovesSurroundingWhitespaceAndQuotes(string pasted, string expected) =>
+    [InlineData("\u201Csk-abc\u201D", "sk-abc")]
+    [InlineData("\u2018sk-abc\u2019", "sk-abc")]
+    [InlineData("\u200Bsk-a\u200Dbc\uFEFF", "sk-abc")]
+    [InlineData("OPENAI_API_KEY=sk-abc", "sk-abc")]
+    [InlineData("export OPENAI_API_KEY = \"sk-abc\"", "sk-abc")]
+    [InlineData("abc=", "abc=")]
+    [InlineData("c2VjcmV0PWtleQ==", "c2VjcmV0PWtleQ==")]
+    public void Clean_RemovesWhatIsNeverPartOfAKey(string pasted, string expected) =>
         Assert.Equal(expected, KeyValueText.Clean(pasted));
 
     [Fact]
@@ -20,7 +27,7 @@ public sealed class NewKeyInputTests
         var (clean, errors) = new NewKeyInput(" OpenAI ", VaultEnvironment.Prod, " PROD — OpenAI ", " \"sk-abc\" ").Validate(null, 100_000m);
 
         Assert.Empty(errors);
-        Assert.Equal(new CleanKeyInput(null, "OpenAI", VaultEnvironment.Prod, "PROD — OpenAI", "sk-abc", null, false), clean);
+        Assert.Equal(new CleanKeyInput(null, "OpenAI", VaultEnvironment.Prod, "PROD — OpenAI", "sk-abc", null, false, KeyIssueDate.Now), clean);
     }
 
     [Fact]

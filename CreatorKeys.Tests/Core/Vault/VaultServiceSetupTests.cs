@@ -39,19 +39,87 @@ public sealed class VaultServiceSetupTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AddKey_ValueOfAnotherProvider_IsStoredWithAWarning()
+    public async Task AddKey_ValueOfAnotherProvider_AsksFirstThenStoresWhenAccepted()
     {
-        var result = await _host.Vault.AddKeyAsync(_session, new NewKeyInput(null, VaultEnvironment.Prod, "PROD — OpenAI — Created 2026-11-27",
-            "r8_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAB7cD", ProviderId: "openai"), TestAccounts.Origin);
+        var input = new NewKeyInput(null, VaultEnvironment.Prod, "PROD — OpenAI — Created 2026-11-27", "r8_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAB7cD", ProviderId: "openai");
 
-        Assert.True(result.Succeeded);
-        Assert.Contains("looks like a key from Replicate, not from OpenAI", Assert.Single(result.Warnings), StringComparison.Ordinal);
+        var asked = await _host.Vault.AddKeyAsync(_session, input, TestAccounts.Origin);
+        Assert.False(asked.Succeeded);
+        Assert.Empty(asked.Errors);
+        Assert.Contains("looks like a key from Replicate, not from OpenAI", asked.ShapeWarning, StringComparison.Ordinal);
+        Assert.Empty(await _host.Vault.ListKeysAsync(_session.AccountId));
+
+        var stored = await _host.Vault.AddKeyAsync(_session, input, TestAccounts.Origin, acceptShapeWarning: true);
+        Assert.True(stored.Succeeded);
+        Assert.Contains(stored.Warnings, w => w.Contains("Replicate", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("openai")]
+    [InlineData("heygen")]
+    public async Task AddKey_AnthropicKeyUnderAnotherService_IsQuestioned(string providerId)
+    {
+        var result = await _host.Vault.AddKeyAsync(_session, new NewKeyInput(null, VaultEnvironment.Dev, "DEV key 2026-11-27",
+            "sk-ant-api03-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAB7cDE0fGH3iJK6lMN9oPQ2r", ProviderId: providerId), TestAccounts.Origin);
+
+        Assert.Contains("looks like a key from Anthropic (Claude)", result.ShapeWarning, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sk-ant-api03-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAB7cDE0fGH3iJK6lMN9oPQ2r")]
+    [InlineData("r8_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAB7cD")]
+    public async Task AddKey_KeyPastedAsTheName_IsRefused(string name)
+    {
+        var result = await _host.Vault.AddKeyAsync(_session, new NewKeyInput("OpenAI", VaultEnvironment.Dev, name, TestAccounts.NewKeyValue()), TestAccounts.Origin);
+
+        Assert.Contains("looks like the key itself", result.Errors[nameof(NewKeyInput.Label)], StringComparison.Ordinal);
+        Assert.Empty(await _host.Vault.ListKeysAsync(_session.AccountId));
+    }
+
+    [Fact]
+    public async Task AddKey_NameEqualToTheValueOrToAStoredKey_IsRefused()
+    {
+        var stored = "customsecret-0123456789-abcdefghijkl";
+        await _host.AddKeyAsync(_session, stored, VaultEnvironment.Prod, provider: "My tool");
+        var value = "anothersecret-9876543210-zyxwvutsrq";
+
+        var sameAsValue = await _host.Vault.AddKeyAsync(_session, new NewKeyInput("My tool", VaultEnvironment.Dev, value, value), TestAccounts.Origin);
+        var sameAsStored = await _host.Vault.AddKeyAsync(_session, new NewKeyInput("My tool", VaultEnvironment.Dev, stored, value), TestAccounts.Origin);
+
+        Assert.True(sameAsValue.Errors.ContainsKey(nameof(NewKeyInput.Label)));
+        Assert.True(sameAsStored.Errors.ContainsKey(nameof(NewKeyInput.Label)));
+        Assert.Single(await _host.Vault.ListKeysAsync(_session.AccountId));
+    }
+
+    [Fact]
+    public async Task AddKey_IssueDate_IsNowKnownOrUnknown()
+    {
+        var now = await _host.Vault.AddKeyAsync(_session, new NewKeyInput("OpenAI", VaultEnvironment.Dev, "a name", TestAccounts.NewKeyValue()), TestAccounts.Origin);
+        var known = await _host.Vault.AddKeyAsync(_session, new NewKeyInput("OpenAI", VaultEnvironment.Dev, "b name", TestAccounts.NewKeyValue(), IssueDate: KeyIssueDate.Of(_host.Time.GetUtcNow().AddDays(-40))), TestAccounts.Origin);
+        var unknown = await _host.Vault.AddKeyAsync(_session, new NewKeyInput("OpenAI", VaultEnvironment.Dev, "c name", TestAccounts.NewKeyValue(), IssueDate: KeyIssueDate.NotKnown), TestAccounts.Origin);
+
+        Assert.Equal(0, now.Key!.AgeInDays(_host.Time.GetUtcNow()));
+        Assert.Equal(40, known.Key!.AgeInDays(_host.Time.GetUtcNow()));
+        Assert.Null(unknown.Key!.AgeInDays(_host.Time.GetUtcNow()));
+    }
+
+    [Fact]
+    public async Task UpdateCap_ChangesOnlyTheCap_KeepingARenameMadeElsewhere()
+    {
+        var key = await _host.AddKeyAsync(_session, TestAccounts.NewKeyValue(), VaultEnvironment.Dev, label: "before");
+        await _host.Vault.UpdateKeyAsync(_session.AccountId, key.Id, new EditKeyInput("renamed in another window", null, false), TestAccounts.Origin);
+
+        var result = await _host.Vault.UpdateCapAsync(_session.AccountId, key.Id, 5m, true, TestAccounts.Origin);
+
+        Assert.Equal(("renamed in another window", 5m, true), (result.Key!.Label, result.Key.MonthlyCapUsd, result.Key.CapSetAtProvider));
+        Assert.False((await _host.Vault.UpdateCapAsync(_session.AccountId, key.Id, -1m, true, TestAccounts.Origin)).Succeeded);
+        Assert.False((await _host.Vault.UpdateCapAsync("someone-else", key.Id, 1m, true, TestAccounts.Origin)).Succeeded);
     }
 
     [Fact]
     public async Task AddKey_VagueLabel_IsStoredWithAWarning()
     {
-        var result = await _host.Vault.AddKeyAsync(_session, new NewKeyInput("Runway", VaultEnvironment.Dev, "Key 1", TestAccounts.NewKeyValue("key_")), TestAccounts.Origin);
+        var result = await _host.Vault.AddKeyAsync(_session, new NewKeyInput("Runway", VaultEnvironment.Dev, "Key 1", TestAccounts.NewKeyValue("key_")), TestAccounts.Origin, acceptShapeWarning: true);
 
         Assert.Contains("“Key 1” does not say which key this is.", result.Warnings);
     }

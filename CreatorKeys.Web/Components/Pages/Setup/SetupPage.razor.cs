@@ -23,9 +23,6 @@ public sealed partial class SetupPage
     private SetupService Setup { get; set; } = default!;
 
     [Inject]
-    private ProviderService ProviderService { get; set; } = default!;
-
-    [Inject]
     private CurrentVault CurrentVault { get; set; } = default!;
 
     [Inject]
@@ -52,14 +49,15 @@ public sealed partial class SetupPage
         _accountId = session.AccountId;
         await ReloadAsync();
         var requested = Array.IndexOf(StepNames, StepName ?? "");
-        // Resume where the creator stopped, unless a link asks for a step; never past the audit with nothing picked.
-        _step = _overview!.Progress.ProviderIds.Count == 0 ? 0 : requested >= 0 ? requested : _overview.Progress.Step;
+        // A link (from the checklist) opens its step; otherwise resume where the creator stopped,
+        // which is the audit while nothing is picked.
+        _step = requested >= 0 ? requested : _overview!.Progress.ProviderIds.Count == 0 ? 0 : _overview.Progress.Step;
     }
 
     private async Task ReloadAsync()
     {
-        _providers = await ProviderService.ListAsync(_accountId);
         _overview = await Setup.GetOverviewAsync(_accountId);
+        _providers = _overview.AllProviders;
         _budget = await Setup.GetMonthlyBudgetAsync(_accountId);
         if (_overview.Progress.ProviderIds.Count > 0)
         {

@@ -73,6 +73,7 @@ public sealed partial class VaultPage
 
     private string AgeText(KeySummary key) => key.AgeInDays(Time.GetUtcNow()) switch
     {
+        null => "Unknown",
         0 => "Today",
         1 => "1 day",
         var days => $"{days} days",
