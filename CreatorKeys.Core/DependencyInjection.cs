@@ -4,11 +4,13 @@ using CreatorKeys.Core.Audit;
 using CreatorKeys.Core.Checklist;
 using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Import;
+using CreatorKeys.Core.Leaks;
 using CreatorKeys.Core.Providers;
 using CreatorKeys.Core.Rotation;
 using CreatorKeys.Core.Security;
 using CreatorKeys.Core.Setup;
 using CreatorKeys.Core.Vault;
+using CreatorKeys.Core.Workflows;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -63,6 +65,9 @@ public static class DependencyInjection
         services.AddSingleton<SetupService>();
         services.AddSingleton<SecurityChecklistService>();
         services.AddSingleton<ImportService>();
+        services.AddSingleton<WorkflowService>();
+        services.AddSingleton<RotationService>();
+        services.AddSingleton<LeakCheckService>();
 
         return services;
     }

@@ -2,6 +2,7 @@ using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Rotation;
 using CreatorKeys.Core.Setup;
 using CreatorKeys.Core.Vault;
+using CreatorKeys.Core.Workflows;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +16,7 @@ namespace CreatorKeys.Core.Checklist;
 public sealed class SecurityChecklistService(
     IDbContextFactory<CreatorKeysDbContext> dbFactory,
     SetupService setup,
+    WorkflowService workflows,
     IOptions<RotationOptions> rotation,
     TimeProvider time)
 {
@@ -22,14 +24,16 @@ public sealed class SecurityChecklistService(
     {
         var overview = await setup.GetOverviewAsync(accountId, cancellationToken);
         var budget = await setup.GetMonthlyBudgetAsync(accountId, cancellationToken);
+        var recorded = await workflows.ListAsync(accountId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var kitSaved = await db.Users.Where(a => a.Id == accountId).Select(a => a.Vault.EmergencyKitSavedAt).SingleOrDefaultAsync(cancellationToken) is not null;
-        return Evaluate(overview, budget, kitSaved, rotation.Value, time.GetUtcNow());
+        return Evaluate(overview, budget, kitSaved, rotation.Value, time.GetUtcNow(), recorded);
     }
 
     /// <summary>The checks, from facts already loaded; pure, so every rule is easy to test.</summary>
-    public static SecurityChecklist Evaluate(SetupOverview overview, decimal? budget, bool emergencyKitSaved, RotationOptions rotation, DateTimeOffset now)
+    public static SecurityChecklist Evaluate(SetupOverview overview, decimal? budget, bool emergencyKitSaved, RotationOptions rotation, DateTimeOffset now, IReadOnlyList<Workflow>? workflows = null)
     {
+        workflows ??= [];
         var keys = overview.Keys.Where(k => k.IsCurrent).ToList();
         var checks = new List<ChecklistCheck>();
         const string NoKeys = "Nothing to check yet: add your keys first.";
@@ -48,7 +52,7 @@ public sealed class SecurityChecklistService(
         checks.Add(new ChecklistCheck(
             ChecklistCheckId.ThreeKeysPerProvider,
             "Every service has its own DEV, STAGING and PROD key",
-            30,
+            25,
             (audited.Count > 0 || keys.Count > 0) && missingNames.Count == 0,
             audited.Count == 0 && keys.Count == 0
                 ? "List the services you pay for, then add a key for each environment."
@@ -61,7 +65,7 @@ public sealed class SecurityChecklistService(
         checks.Add(new ChecklistCheck(
             ChecklistCheckId.TestKeysCapped,
             "DEV and STAGING keys have a spend cap",
-            20,
+            15,
             testKeys > 0 && uncapped.Count == 0,
             testKeys == 0 ? NoKeys : $"Set a monthly cap on {Names(uncapped)}. A spend cap is a limit at the provider, so a leaked test key can only spend a little.",
             "setup?step=caps"));
@@ -72,7 +76,7 @@ public sealed class SecurityChecklistService(
         checks.Add(new ChecklistCheck(
             ChecklistCheckId.CapsSetAtProvider,
             "Each cap is also set at the provider",
-            10,
+            5,
             capped.Count > 0 && notConfirmed.Count == 0,
             capped.Count == 0 ? "Record a spend cap first." : $"Set the cap at the provider and tick “I set this cap at the provider” for {Names(notConfirmed)}.",
             "setup?step=caps"));
@@ -83,7 +87,7 @@ public sealed class SecurityChecklistService(
         checks.Add(new ChecklistCheck(
             ChecklistCheckId.CapsInOrder,
             "Caps grow from DEV to STAGING to PROD",
-            10,
+            5,
             capped.Count > 0 && outOfOrder.Count == 0,
             capped.Count == 0 ? "Record a spend cap first." : string.Join(" ", outOfOrder.Select(w => w.Message)),
             "setup?step=caps"));
@@ -135,6 +139,26 @@ public sealed class SecurityChecklistService(
             "Save your emergency kit: without it, a forgotten password loses every key value.",
             "account/emergency-kit"));
 
+        // 9 and 10. Workflows: every key in use somewhere recorded, and used the right way.
+        var issues = WorkflowChecks.Check(workflows, overview.Keys);
+        var unused = issues.Where(i => i.Kind == WorkflowIssueKind.UnusedKey).ToList();
+        checks.Add(new ChecklistCheck(
+            ChecklistCheckId.WorkflowsDocumented,
+            "Every key's workflows are recorded",
+            10,
+            keys.Count > 0 && unused.Count == 0,
+            keys.Count == 0 ? NoKeys : $"Record which workflow uses {Names(keys.Where(k => unused.Any(u => u.KeyId == k.Id)).ToList())}. When you replace a key, this list is what makes sure no place is forgotten.",
+            "workflows"));
+
+        var misuse = issues.Where(i => i.Kind != WorkflowIssueKind.UnusedKey).ToList();
+        checks.Add(new ChecklistCheck(
+            ChecklistCheckId.WorkflowsUseRightKeys,
+            "Workflows use the right key for their environment",
+            10,
+            workflows.Count > 0 && misuse.Count == 0,
+            workflows.Count == 0 ? "Record your workflows first: which automation uses which key." : string.Join(" ", misuse.Take(3).Select(i => i.Message)) + (misuse.Count > 3 ? $" And {misuse.Count - 3} more." : ""),
+            "workflows"));
+
         var counts = VaultEnvironments.All.ToDictionary(e => e, e => keys.Count(k => k.Environment == e));
         return new SecurityChecklist(checks, counts);
     }
@@ -156,6 +180,8 @@ public enum ChecklistCheckId
     ClearNames,
     NothingOverdue,
     EmergencyKitSaved,
+    WorkflowsDocumented,
+    WorkflowsUseRightKeys,
 }
 
 /// <summary>One habit: its title, its worth in points, whether the vault has it, and what to do if not.</summary>

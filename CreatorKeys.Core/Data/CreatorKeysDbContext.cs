@@ -1,8 +1,10 @@
 using CreatorKeys.Core.Accounts;
 using CreatorKeys.Core.Audit;
 using CreatorKeys.Core.Providers;
+using CreatorKeys.Core.Rotation;
 using CreatorKeys.Core.Setup;
 using CreatorKeys.Core.Vault;
+using CreatorKeys.Core.Workflows;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -25,6 +27,14 @@ public sealed class CreatorKeysDbContext(DbContextOptions<CreatorKeysDbContext> 
     public DbSet<CustomProvider> CustomProviders => Set<CustomProvider>();
 
     public DbSet<SetupProgress> SetupProgress => Set<SetupProgress>();
+
+    public DbSet<Workflow> Workflows => Set<Workflow>();
+
+    public DbSet<WorkflowKeyUse> WorkflowKeyUses => Set<WorkflowKeyUse>();
+
+    public DbSet<KeyRotation> Rotations => Set<KeyRotation>();
+
+    public DbSet<RotationTask> RotationTasks => Set<RotationTask>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

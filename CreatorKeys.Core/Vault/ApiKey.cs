@@ -12,6 +12,9 @@ public sealed class ApiKey
 
     public Guid Id { get; set; }
 
+    /// <summary>Shared by every version of one key: the original and each key that replaced it in a rotation.</summary>
+    public Guid SlotId { get; set; }
+
     public string AccountId { get; set; } = "";
 
     /// <summary>The catalog or custom provider this key belongs to, when it is one the app knows.</summary>
@@ -50,6 +53,12 @@ public sealed class ApiKey
     public DateTimeOffset UpdatedAt { get; set; }
 
     public DateTimeOffset? RetiredAt { get; set; }
+
+    /// <summary>When the creator marked the key as leaked or possibly leaked.</summary>
+    public DateTimeOffset? CompromisedAt { get; set; }
+
+    /// <summary>When this key became current by completing a rotation.</summary>
+    public DateTimeOffset? RotatedInAt { get; set; }
 }
 
 /// <summary>Where a key is in its life. Rotation adds pending and previous versions.</summary>

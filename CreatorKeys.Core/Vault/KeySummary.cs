@@ -13,9 +13,13 @@ public sealed record KeySummary(
     KeyStatus Status,
     DateTimeOffset? IssuedAt,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    Guid SlotId = default,
+    DateTimeOffset? CompromisedAt = null)
 {
     public bool IsCurrent => Status == KeyStatus.Current;
+
+    public bool IsCompromised => CompromisedAt is not null || Status == KeyStatus.Compromised;
 
     /// <summary>Whole days since the provider created the key; null when that date is unknown.</summary>
     public int? AgeInDays(DateTimeOffset now) => IssuedAt is { } issued ? Math.Max(0, (int)(now - issued).TotalDays) : null;

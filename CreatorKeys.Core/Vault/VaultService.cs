@@ -26,7 +26,17 @@ public sealed class VaultService(
     /// does not look like the chosen provider's keys is not stored either, unless
     /// <paramref name="acceptShapeWarning"/> says the creator saw the warning and wants it anyway.
     /// </summary>
-    public async Task<KeyChangeResult> AddKeyAsync(VaultSession session, NewKeyInput input, RequestOrigin origin, bool acceptShapeWarning = false, CancellationToken cancellationToken = default)
+    public Task<KeyChangeResult> AddKeyAsync(VaultSession session, NewKeyInput input, RequestOrigin origin, bool acceptShapeWarning = false, CancellationToken cancellationToken = default) =>
+        AddAsync(session, input, origin, acceptShapeWarning, slotId: null, cancellationToken);
+
+    /// <summary>
+    /// Stores the next version of a key slot as <em>pending</em>, during a rotation: the same
+    /// rules as <see cref="AddKeyAsync"/>, and the old version stays current until the rotation ends.
+    /// </summary>
+    internal Task<KeyChangeResult> AddKeyVersionAsync(VaultSession session, NewKeyInput input, Guid slotId, RequestOrigin origin, bool acceptShapeWarning, CancellationToken cancellationToken) =>
+        AddAsync(session, input, origin, acceptShapeWarning, slotId, cancellationToken);
+
+    private async Task<KeyChangeResult> AddAsync(VaultSession session, NewKeyInput input, RequestOrigin origin, bool acceptShapeWarning, Guid? slotId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var known = await providers.ListAsync(db, session.AccountId, cancellationToken);
@@ -63,9 +73,12 @@ public sealed class VaultService(
         }
 
         var now = time.GetUtcNow();
+        var id = Guid.NewGuid();
         var key = new ApiKey
         {
-            Id = Guid.NewGuid(),
+            Id = id,
+            SlotId = slotId ?? id,
+            Status = slotId is null ? KeyStatus.Current : KeyStatus.Pending,
             AccountId = session.AccountId,
             ProviderId = clean.ProviderId,
             ProviderName = clean.ProviderName,
@@ -81,7 +94,10 @@ public sealed class VaultService(
         };
         key.Ciphertext = vault.EncryptValue(key.Id, key.Environment, clean.Value);
         db.ApiKeys.Add(key);
-        activity.Stage(db, session.AccountId, ActivityAction.KeyAdded, origin, key.Id.ToString(), key.Label, key.Environment);
+        if (slotId is null)
+        {
+            activity.Stage(db, session.AccountId, ActivityAction.KeyAdded, origin, key.Id.ToString(), key.Label, key.Environment);
+        }
 
         try
         {
@@ -116,7 +132,7 @@ public sealed class VaultService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var keys = await db.ApiKeys.AsNoTracking()
             .Where(k => k.AccountId == accountId)
-            .Select(k => new KeySummary(k.Id, k.ProviderId, k.ProviderName, k.Environment, k.Label, k.Hint, k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.IssuedAt, k.CreatedAt, k.UpdatedAt))
+            .Select(k => new KeySummary(k.Id, k.ProviderId, k.ProviderName, k.Environment, k.Label, k.Hint, k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.IssuedAt, k.CreatedAt, k.UpdatedAt, k.SlotId, k.CompromisedAt))
             .ToListAsync(cancellationToken);
         return keys
             .OrderBy(k => k.Environment)
@@ -254,5 +270,5 @@ public sealed class VaultService(
         "Using one key in several places means one leak exposes all of them: create a separate key at the provider instead.");
 
     internal static KeySummary ToSummary(ApiKey k) =>
-        new(k.Id, k.ProviderId, k.ProviderName, k.Environment, k.Label, k.Hint, k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.IssuedAt, k.CreatedAt, k.UpdatedAt);
+        new(k.Id, k.ProviderId, k.ProviderName, k.Environment, k.Label, k.Hint, k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.IssuedAt, k.CreatedAt, k.UpdatedAt, k.SlotId, k.CompromisedAt);
 }

@@ -14,88 +14,91 @@ public sealed partial class VaultJourneyTests(BrowserFixture browser)
         using var app = AppHost.Start(settings: AppHost.TraceLogging);
         await using var context = await browser.NewContextAsync(app.BaseAddress);
         var page = await context.NewPageAsync();
-        var keyValue = TestAccounts.NewKeyValue();
+        await page.StepsAsync("FirstRun_SignUpKitAddRevealSignOutSignIn_KeyStaysSafeAndReadable", async () =>
+        {
+            var keyValue = TestAccounts.NewKeyValue();
 
-        // A new install sends the visitor to sign-up.
-        await page.GotoAsync("");
-        await page.GetByRole(AriaRole.Heading, new() { Name = "Create your account" }).WaitForAsync();
-        await page.GetByLabel("Email").FillAsync(TestAccounts.Email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(TestAccounts.Password);
-        await page.GetByLabel("Type the password again").FillAsync(TestAccounts.Password);
-        await page.GetByLabel("I understand").CheckAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create account and vault" }).ClickAsync();
+            // A new install sends the visitor to sign-up.
+            await page.GotoAsync("");
+            await page.GetByRole(AriaRole.Heading, new() { Name = "Create your account" }).WaitForAsync();
+            await page.GetByLabel("Email").FillAsync(TestAccounts.Email);
+            await page.GetByLabel("Password", new() { Exact = true }).FillAsync(TestAccounts.Password);
+            await page.GetByLabel("Type the password again").FillAsync(TestAccounts.Password);
+            await page.GetByLabel("I understand").CheckAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create account and vault" }).ClickAsync();
 
-        // Emergency kit: the code is shown, downloads as a file, and must be confirmed.
-        await page.GetByRole(AriaRole.Heading, new() { Name = "Save your emergency kit" }).WaitForAsync();
-        await page.WaitForInteractiveAsync();
-        var code = (await page.GetByTestId("recovery-code").InnerTextAsync()).Trim();
-        Assert.Matches(RecoveryCodeShape(), code);
-        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download the kit" }).ClickAsync());
-        var kitText = await File.ReadAllTextAsync(await download.PathAsync());
-        Assert.Contains(code, kitText, StringComparison.Ordinal);
-        Assert.Contains(TestAccounts.Email, kitText, StringComparison.Ordinal);
-        var continueButton = page.GetByRole(AriaRole.Button, new() { Name = "Continue to my vault" });
-        Assert.True(await continueButton.IsDisabledAsync());
-        await page.GetByLabel("I have saved my emergency kit somewhere safe").CheckAsync();
-        await continueButton.ClickAsync();
+            // Emergency kit: the code is shown, downloads as a file, and must be confirmed.
+            await page.GetByRole(AriaRole.Heading, new() { Name = "Save your emergency kit" }).WaitForAsync();
+            await page.WaitForInteractiveAsync();
+            var code = (await page.GetByTestId("recovery-code").InnerTextAsync()).Trim();
+            Assert.Matches(RecoveryCodeShape(), code);
+            var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download the kit" }).ClickAsync());
+            var kitText = await File.ReadAllTextAsync(await download.PathAsync());
+            Assert.Contains(code, kitText, StringComparison.Ordinal);
+            Assert.Contains(TestAccounts.Email, kitText, StringComparison.Ordinal);
+            var continueButton = page.GetByRole(AriaRole.Button, new() { Name = "Continue to my vault" });
+            Assert.True(await continueButton.IsDisabledAsync());
+            await page.GetByLabel("I have saved my emergency kit somewhere safe").CheckAsync();
+            await continueButton.ClickAsync();
 
-        // Add a key.
-        await page.GetByRole(AriaRole.Heading, new() { Name = "Vault", Exact = true }).WaitForAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Add a key" }).First.ClickAsync();
-        var dialog = page.GetByRole(AriaRole.Dialog);
-        var service = dialog.GetByRole(AriaRole.Combobox, new() { Name = "Service" });
-        await service.FillAsync("OpenAI");
-        await service.PressAsync("Tab");
-        await dialog.GetByRole(AriaRole.Radio, new() { Name = "PROD" }).CheckAsync();
-        await dialog.GetByLabel("Key value").FillAsync($"  \"{keyValue}\"\n");
-        await dialog.GetByRole(AriaRole.Button, new() { Name = "Save key" }).ClickAsync();
-        await dialog.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+            // Add a key.
+            await page.GetByRole(AriaRole.Heading, new() { Name = "Vault", Exact = true }).WaitForAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Add a key" }).First.ClickAsync();
+            var dialog = page.GetByRole(AriaRole.Dialog);
+            var service = dialog.GetByRole(AriaRole.Combobox, new() { Name = "Service" });
+            await service.FillAsync("OpenAI");
+            await service.PressAsync("Tab");
+            await dialog.GetByRole(AriaRole.Radio, new() { Name = "PROD" }).CheckAsync();
+            await dialog.GetByLabel("Key value").FillAsync($"  \"{keyValue}\"\n");
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Save key" }).ClickAsync();
+            await dialog.WaitForAsync(new() { State = WaitForSelectorState.Detached });
 
-        // The PROD folder opens by itself and lists the key masked.
-        await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "PROD (1)" })).ToHaveAttributeAsync("aria-selected", "true");
-        var masked = page.GetByTestId("masked-value");
-        await masked.WaitForAsync();
-        Assert.Equal($"sk-…{keyValue[^4..]}", (await masked.InnerTextAsync()).Trim());
-        Assert.DoesNotContain(keyValue, await page.ContentAsync(), StringComparison.Ordinal);
+            // The PROD folder opens by itself and lists the key masked.
+            await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "PROD (1)" })).ToHaveAttributeAsync("aria-selected", "true");
+            var masked = page.GetByTestId("masked-value");
+            await masked.WaitForAsync();
+            Assert.Equal($"sk-…{keyValue[^4..]}", (await masked.InnerTextAsync()).Trim());
+            Assert.DoesNotContain(keyValue, await page.ContentAsync(), StringComparison.Ordinal);
 
-        // Reveal shows the exact value (quotes and spaces trimmed).
-        var label = await page.GetByRole(AriaRole.Cell).Filter(new() { HasTextRegex = PlainLabel() }).First.InnerTextAsync();
-        await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Reveal ") }).ClickAsync();
-        Assert.Equal(keyValue, (await page.GetByTestId("revealed-value").InnerTextAsync()).Trim());
+            // Reveal shows the exact value (quotes and spaces trimmed).
+            var label = await page.GetByRole(AriaRole.Cell).Filter(new() { HasTextRegex = PlainLabel() }).First.InnerTextAsync();
+            await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Reveal ") }).ClickAsync();
+            Assert.Equal(keyValue, (await page.GetByTestId("revealed-value").InnerTextAsync()).Trim());
 
-        // Copy puts it on the clipboard.
-        await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Copy ") }).ClickAsync();
-        await page.GetByText("copied").WaitForAsync();
-        Assert.Equal(keyValue, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+            // Copy puts it on the clipboard.
+            await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Copy ") }).ClickAsync();
+            await page.GetByText("copied").WaitForAsync();
+            Assert.Equal(keyValue, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
 
-        // Sign out locks the vault.
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.GetByText("You signed out and your vault is locked.").WaitForAsync();
-        await page.GotoAsync("vault");
-        await page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to unlock your vault" }).WaitForAsync();
+            // Sign out locks the vault.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+            await page.GetByText("You signed out and your vault is locked.").WaitForAsync();
+            await page.GotoAsync("vault");
+            await page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to unlock your vault" }).WaitForAsync();
 
-        // A wrong password gets a clear message and no way in.
-        await page.GetByLabel("Email").FillAsync(TestAccounts.Email);
-        await page.GetByLabel("Password").FillAsync("not my password at all");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "That email and password do not match" }).WaitForAsync();
-        Assert.Equal(string.Empty, await page.GetByLabel("Password").InputValueAsync());
+            // A wrong password gets a clear message and no way in.
+            await page.GetByLabel("Email").FillAsync(TestAccounts.Email);
+            await page.GetByLabel("Password").FillAsync("not my password at all");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "That email and password do not match" }).WaitForAsync();
+            Assert.Equal(string.Empty, await page.GetByLabel("Password").InputValueAsync());
 
-        // The right password unlocks it again and the key reveals identically.
-        await page.GetByLabel("Email").FillAsync(TestAccounts.Email);
-        await page.GetByLabel("Password").FillAsync(TestAccounts.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.GetByRole(AriaRole.Heading, new() { Name = "Vault", Exact = true }).WaitForAsync();
-        await page.WaitForInteractiveAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = $"Reveal {label.Trim()}" }).ClickAsync();
-        Assert.Equal(keyValue, (await page.GetByTestId("revealed-value").InnerTextAsync()).Trim());
-        await page.ScreenshotAsync("journey-vault-revealed");
+            // The right password unlocks it again and the key reveals identically.
+            await page.GetByLabel("Email").FillAsync(TestAccounts.Email);
+            await page.GetByLabel("Password").FillAsync(TestAccounts.Password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await page.GetByRole(AriaRole.Heading, new() { Name = "Vault", Exact = true }).WaitForAsync();
+            await page.WaitForInteractiveAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = $"Reveal {label.Trim()}" }).ClickAsync();
+            Assert.Equal(keyValue, (await page.GetByTestId("revealed-value").InnerTextAsync()).Trim());
+            await page.ScreenshotAsync("journey-vault-revealed");
 
-        // Nothing secret reached the log, at any level, on the whole journey.
-        Assert.NotEmpty(app.Logs.Lines);
-        var secrets = new[] { keyValue, code, code.Replace("-", "", StringComparison.Ordinal), TestAccounts.Password };
-        var leaks = app.Logs.Lines.Where(line => secrets.Any(secret => line.Contains(secret, StringComparison.Ordinal))).ToList();
-        Assert.True(leaks.Count == 0, "Secrets in the log:" + Environment.NewLine + string.Join(Environment.NewLine, leaks.Select(l => l[..Math.Min(l.Length, 600)])));
+            // Nothing secret reached the log, at any level, on the whole journey.
+            Assert.NotEmpty(app.Logs.Lines);
+            var secrets = new[] { keyValue, code, code.Replace("-", "", StringComparison.Ordinal), TestAccounts.Password };
+            var leaks = app.Logs.Lines.Where(line => secrets.Any(secret => line.Contains(secret, StringComparison.Ordinal))).ToList();
+            Assert.True(leaks.Count == 0, "Secrets in the log:" + Environment.NewLine + string.Join(Environment.NewLine, leaks.Select(l => l[..Math.Min(l.Length, 600)])));
+        });
     }
 
     [GeneratedRegex("^[0-9A-Z]{4}(-[0-9A-Z]{4}){5}$")]

@@ -57,7 +57,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             Locale = "en-GB",
         });
         await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new BrowserContextGrantPermissionsOptions { Origin = baseAddress.GetLeftPart(UriPartial.Authority) });
-        context.SetDefaultTimeout(15_000);
+        // A ceiling, not a wait: Playwright moves on the moment the page is ready. CI machines have
+        // two cores shared with the PBKDF2-heavy tests running beside these, so allow for slow moments.
+        context.SetDefaultTimeout(30_000);
         return context;
     }
 

@@ -33,9 +33,11 @@ public sealed class CoreHost : IAsyncDisposable
 
     public DataFolder DataFolder => Services.GetRequiredService<DataFolder>();
 
-    public static async Task<CoreHost> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <summary>Starts Core on a fresh folder, or on <paramref name="folder"/> to simulate a restart.</summary>
+    public static async Task<CoreHost> StartAsync(IDictionary<string, string?>? settings = null, TempFolder? folder = null)
     {
-        var folder = new TempFolder();
+        var ownsFolder = folder is null;
+        folder ??= new TempFolder();
         var values = new Dictionary<string, string?> { [DataFolder.SettingName] = folder.Path };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -51,7 +53,16 @@ public sealed class CoreHost : IAsyncDisposable
         services.AddCoreServices(configuration);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         await provider.InitializeDatabaseAsync();
-        return new CoreHost(folder, provider, time);
+        return new CoreHost(folder, provider, time) { _ownsFolder = ownsFolder };
+    }
+
+    private bool _ownsFolder = true;
+
+    /// <summary>Disposing will leave the folder for another host to start on (a restart); the caller deletes it.</summary>
+    public TempFolder KeepFolderOnDispose()
+    {
+        _ownsFolder = false;
+        return Folder;
     }
 
     /// <summary>Runs an account operation in its own scope, as one web request would.</summary>
@@ -80,6 +91,9 @@ public sealed class CoreHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Services.DisposeAsync();
-        Folder.Dispose();
+        if (_ownsFolder)
+        {
+            Folder.Dispose();
+        }
     }
 }

@@ -30,6 +30,24 @@ public static class PageExtensions
             ".filter(a => a.effect && a.effect.getComputedTiming().iterations !== Infinity)" +
             ".map(a => a.finished.catch(() => null)))");
 
+    /// <summary>
+    /// Runs a browser test's steps; when one fails, saves a screenshot and adds the page's address
+    /// and visible text to the failure, so a red CI run says what the browser was showing.
+    /// </summary>
+    public static async Task StepsAsync(this IPage page, string name, Func<Task> steps)
+    {
+        try
+        {
+            await steps();
+        }
+        catch (Exception ex) when (ex is not Xunit.Sdk.XunitException)
+        {
+            await page.ScreenshotAsync($"failed-{name}");
+            var text = await page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 });
+            throw new InvalidOperationException($"Browser step failed on {page.Url}. The page showed:{Environment.NewLine}{text[..Math.Min(text.Length, 3000)]}", ex);
+        }
+    }
+
     /// <summary>Saves a screenshot under TestResults/screenshots for a person to look at.</summary>
     public static async Task ScreenshotAsync(this IPage page, string name)
     {

@@ -27,5 +27,6 @@ public sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         // One value may be stored only once per vault: the same key in two places is the #1 mistake.
         builder.HasIndex(k => new { k.AccountId, k.Fingerprint }).IsUnique();
         builder.HasIndex(k => new { k.AccountId, k.Environment });
+        builder.HasIndex(k => new { k.AccountId, k.SlotId });
     }
 }

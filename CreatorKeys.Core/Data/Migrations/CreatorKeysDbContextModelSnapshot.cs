@@ -163,6 +163,107 @@ namespace CreatorKeys.Core.Data.Migrations
                     b.ToTable("CustomProviders");
                 });
 
+            modelBuilder.Entity("CreatorKeys.Core.Rotation.KeyRotation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CancelledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("NewKeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OldKeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("OldKeyRetiredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("OverrideUsed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SlotId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Step")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Urgent")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OldKeyId")
+                        .IsUnique()
+                        .HasFilter("\"IsActive\" = 1");
+
+                    b.HasIndex("AccountId", "SlotId");
+
+                    b.ToTable("Rotations");
+                });
+
+            modelBuilder.Entity("CreatorKeys.Core.Rotation.RotationTask", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RotationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("TestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("VariableName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("WorkflowId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WorkflowName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RotationId");
+
+                    b.ToTable("RotationTasks");
+                });
+
             modelBuilder.Entity("CreatorKeys.Core.Setup.SetupProgress", b =>
                 {
                     b.Property<string>("AccountId")
@@ -202,6 +303,9 @@ namespace CreatorKeys.Core.Data.Migrations
                     b.Property<byte[]>("Ciphertext")
                         .IsRequired()
                         .HasColumnType("BLOB");
+
+                    b.Property<long?>("CompromisedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
@@ -244,6 +348,12 @@ namespace CreatorKeys.Core.Data.Migrations
                     b.Property<long?>("RetiredAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("RotatedInAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("SlotId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -259,7 +369,79 @@ namespace CreatorKeys.Core.Data.Migrations
                     b.HasIndex("AccountId", "Fingerprint")
                         .IsUnique();
 
+                    b.HasIndex("AccountId", "SlotId");
+
                     b.ToTable("ApiKeys");
+                });
+
+            modelBuilder.Entity("CreatorKeys.Core.Workflows.Workflow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Environment")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Location")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("Workflows");
+                });
+
+            modelBuilder.Entity("CreatorKeys.Core.Workflows.WorkflowKeyUse", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VariableName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("WorkflowId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeyId");
+
+                    b.HasIndex("WorkflowId");
+
+                    b.ToTable("WorkflowKeyUses");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -463,6 +645,30 @@ namespace CreatorKeys.Core.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CreatorKeys.Core.Rotation.KeyRotation", b =>
+                {
+                    b.HasOne("CreatorKeys.Core.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("CreatorKeys.Core.Vault.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("OldKeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CreatorKeys.Core.Rotation.RotationTask", b =>
+                {
+                    b.HasOne("CreatorKeys.Core.Rotation.KeyRotation", null)
+                        .WithMany("Tasks")
+                        .HasForeignKey("RotationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CreatorKeys.Core.Setup.SetupProgress", b =>
                 {
                     b.HasOne("CreatorKeys.Core.Accounts.Account", null)
@@ -477,6 +683,30 @@ namespace CreatorKeys.Core.Data.Migrations
                     b.HasOne("CreatorKeys.Core.Accounts.Account", null)
                         .WithMany()
                         .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CreatorKeys.Core.Workflows.Workflow", b =>
+                {
+                    b.HasOne("CreatorKeys.Core.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CreatorKeys.Core.Workflows.WorkflowKeyUse", b =>
+                {
+                    b.HasOne("CreatorKeys.Core.Vault.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("KeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("CreatorKeys.Core.Workflows.Workflow", null)
+                        .WithMany("KeyUses")
+                        .HasForeignKey("WorkflowId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -530,6 +760,16 @@ namespace CreatorKeys.Core.Data.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("CreatorKeys.Core.Rotation.KeyRotation", b =>
+                {
+                    b.Navigation("Tasks");
+                });
+
+            modelBuilder.Entity("CreatorKeys.Core.Workflows.Workflow", b =>
+                {
+                    b.Navigation("KeyUses");
                 });
 #pragma warning restore 612, 618
         }

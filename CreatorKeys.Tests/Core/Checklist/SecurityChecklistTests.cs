@@ -3,6 +3,7 @@ using CreatorKeys.Core.Providers;
 using CreatorKeys.Core.Rotation;
 using CreatorKeys.Core.Setup;
 using CreatorKeys.Core.Vault;
+using CreatorKeys.Core.Workflows;
 using CreatorKeys.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -19,6 +20,7 @@ public sealed class SecurityChecklistTests
         var checklist = Evaluate([], [], budget: null, kitSaved: true);
 
         Assert.Equal(5, checklist.Score);
+        Assert.Equal(100, checklist.Checks.Sum(c => c.Points));
         Assert.Equal(100, checklist.MaximumScore);
         var first = checklist.Failed.First();
         Assert.Equal(ChecklistCheckId.ThreeKeysPerProvider, first.Id);
@@ -30,7 +32,7 @@ public sealed class SecurityChecklistTests
     {
         var keys = ThreeKeys("OpenAI", 5, 20, 100).Concat(ThreeKeys("Runway", 5, 20, 100)).ToList();
 
-        var checklist = Evaluate(keys, [], budget: 500, kitSaved: true);
+        var checklist = Evaluate(keys, [], budget: 500, kitSaved: true, WorkflowsFor(keys));
 
         Assert.Equal(100, checklist.Score);
         Assert.Empty(checklist.Failed);
@@ -43,10 +45,11 @@ public sealed class SecurityChecklistTests
         var keys = ThreeKeys("OpenAI", 5, 20, 100).ToList();
         var perfect = Evaluate(keys, [], budget: 500, kitSaved: true).Score;
 
-        Assert.Equal(perfect - 30, Evaluate(keys.Where(k => k.Environment != VaultEnvironment.Staging).ToList(), [], 500, true).Score);
-        Assert.Equal(perfect - 20, Evaluate(Replace(keys, 0, k => k with { MonthlyCapUsd = null }), [], 500, true).Score);
-        Assert.Equal(perfect - 10, Evaluate(Replace(keys, 1, k => k with { CapSetAtProvider = false }), [], 500, true).Score);
-        Assert.Equal(perfect - 10, Evaluate(Replace(keys, 0, k => k with { MonthlyCapUsd = 50 }), [], 500, true).Score);
+        Assert.Equal(100, perfect);
+        Assert.Equal(perfect - 25, Evaluate(keys.Where(k => k.Environment != VaultEnvironment.Staging).ToList(), [], 500, true).Score);
+        Assert.Equal(perfect - 15, Evaluate(Replace(keys, 0, k => k with { MonthlyCapUsd = null }), [], 500, true).Score);
+        Assert.Equal(perfect - 5, Evaluate(Replace(keys, 1, k => k with { CapSetAtProvider = false }), [], 500, true).Score);
+        Assert.Equal(perfect - 5, Evaluate(Replace(keys, 0, k => k with { MonthlyCapUsd = 50 }), [], 500, true).Score);
         Assert.Equal(perfect - 5, Evaluate(keys, [], 50, true).Score);
         Assert.Equal(perfect - 5, Evaluate(keys, [], null, true).Score);
         Assert.Equal(perfect - 10, Evaluate(Replace(keys, 2, k => k with { Label = "Key 1" }), [], 500, true).Score);
@@ -54,6 +57,22 @@ public sealed class SecurityChecklistTests
         Assert.Equal(perfect - 10, Evaluate(Replace(keys, 0, k => k with { IssuedAt = null }), [], 500, true).Score);
         Assert.Equal(perfect - 5, Evaluate(Replace(keys, 2, k => k with { MonthlyCapUsd = null, CapSetAtProvider = false }), [], 500, true).Score);
         Assert.Equal(perfect - 5, Evaluate(keys, [], 500, false).Score);
+        Assert.Equal(perfect - 10, Evaluate(keys, [], 500, true, WorkflowsFor(keys.Skip(1))).Score);
+        Assert.Equal(perfect - 10, Evaluate(keys, [], 500, true, WorkflowsFor(keys, variable: "OPENAI_KEY")).Score);
+    }
+
+    [Fact]
+    public void Evaluate_LiveWorkflowOnATestKey_IsNamedInTheNextStep()
+    {
+        var keys = ThreeKeys("OpenAI", 5, 20, 100).ToList();
+        var workflows = WorkflowsFor(keys).ToList();
+        workflows.Add(new Workflow { Id = Guid.NewGuid(), Name = "Live avatar", Environment = VaultEnvironment.Prod, KeyUses = [new WorkflowKeyUse { KeyId = keys[0].Id, VariableName = "OPENAI_KEY_PROD" }] });
+
+        var check = Evaluate(keys, [], 500, true, workflows).Checks.Single(c => c.Id == ChecklistCheckId.WorkflowsUseRightKeys);
+
+        Assert.False(check.Passed);
+        Assert.Contains("“Live avatar” is live (PROD) but uses the DEV key", check.NextStep, StringComparison.Ordinal);
+        Assert.Equal("workflows", check.FixLink);
     }
 
     [Fact]
@@ -106,9 +125,10 @@ public sealed class SecurityChecklistTests
     [Fact]
     public void Evaluate_RetiredKeys_DoNotCount()
     {
-        var keys = ThreeKeys("OpenAI", 5, 20, 100).Append(Key("OpenAI", VaultEnvironment.Dev, null, "Key 1") with { Status = KeyStatus.Retired }).ToList();
+        var current = ThreeKeys("OpenAI", 5, 20, 100).ToList();
+        var keys = current.Append(Key("OpenAI", VaultEnvironment.Dev, null, "Key 1") with { Status = KeyStatus.Retired }).ToList();
 
-        Assert.Equal(100, Evaluate(keys, [], 500, true).Score);
+        Assert.Equal(100, Evaluate(keys, [], 500, true, WorkflowsFor(current)).Score);
     }
 
     [Fact]
@@ -128,12 +148,23 @@ public sealed class SecurityChecklistTests
         var after = await checklists.EvaluateAsync(account.Id);
 
         Assert.Equal(0, before.Score);
-        Assert.Equal(90, after.Score);
-        Assert.Equal([ChecklistCheckId.WithinBudget, ChecklistCheckId.EmergencyKitSaved], after.Failed.Select(c => c.Id).Order().ToArray());
+        Assert.Equal(70, after.Score);
+        Assert.Equal([ChecklistCheckId.WithinBudget, ChecklistCheckId.EmergencyKitSaved, ChecklistCheckId.WorkflowsDocumented, ChecklistCheckId.WorkflowsUseRightKeys], after.Failed.Select(c => c.Id).Order().ToArray());
     }
 
-    private static SecurityChecklist Evaluate(IReadOnlyList<KeySummary> keys, IReadOnlyList<ProviderSlots> audited, decimal? budget, bool kitSaved) =>
-        SecurityChecklistService.Evaluate(new SetupOverview(new SetupProgress(), audited, keys, ProviderCatalog.Shipped.Providers), budget, kitSaved, Rotation, Now);
+    private static SecurityChecklist Evaluate(IReadOnlyList<KeySummary> keys, IReadOnlyList<ProviderSlots> audited, decimal? budget, bool kitSaved, IEnumerable<Workflow>? workflows = null) =>
+        SecurityChecklistService.Evaluate(new SetupOverview(new SetupProgress(), audited, keys, ProviderCatalog.Shipped.Providers), budget, kitSaved, Rotation, Now,
+            (workflows ?? WorkflowsFor(keys)).ToList());
+
+    /// <summary>One well-formed workflow per key: its environment, and a variable that names it.</summary>
+    private static IEnumerable<Workflow> WorkflowsFor(IEnumerable<KeySummary> keys, string? variable = null) =>
+        keys.Where(k => k.IsCurrent).Select(k => new Workflow
+        {
+            Id = Guid.NewGuid(),
+            Name = $"{k.ProviderName} {k.Environment.Code()} flow",
+            Environment = k.Environment,
+            KeyUses = [new WorkflowKeyUse { KeyId = k.Id, VariableName = variable ?? $"{k.ProviderName.ToUpperInvariant()}_KEY_{k.Environment.Code()}" }],
+        });
 
     private static IEnumerable<KeySummary> ThreeKeys(string provider, decimal dev, decimal staging, decimal prod)
     {
