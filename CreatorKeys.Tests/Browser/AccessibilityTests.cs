@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using CreatorKeys.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -10,7 +11,7 @@ namespace CreatorKeys.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class AccessibilityTests(BrowserFixture browser)
 {
-    private static readonly string[] AppPages = ["", "setup", "providers", "vault", "vault/import", "workflows", "rotation", "reports", "activity", "settings", "no-such-page"];
+    private static readonly string[] AppPages = ["", "setup", "providers", "vault", "vault/import", "workflows", "rotation", "rotation/leak-check", "reports", "activity", "settings", "no-such-page"];
 
     [Theory]
     [InlineData("desktop", 1280, 900)]
@@ -49,6 +50,20 @@ public sealed class AccessibilityTests(BrowserFixture browser)
             await page.Locator("h1").First.WaitForAsync();
             await CheckAsync(path.Length == 0 ? "dashboard" : path.Replace("/", "-", StringComparison.Ordinal));
         }
+
+        // The key's own page and the workflow dialog.
+        await page.GotoAsync("vault");
+        await page.WaitForInteractiveAsync();
+        await page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^PROD — OpenAI") }).First.ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Replace this key" }).WaitForAsync();
+        await CheckAsync("key-detail");
+        await page.GotoAsync("workflows");
+        await page.WaitForInteractiveAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add a workflow" }).First.ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).WaitForAsync();
+        await CheckAsync("workflow-dialog");
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).WaitForAsync(new() { State = WaitForSelectorState.Detached });
 
         await page.GotoAsync("account/emergency-kit");
         await page.WaitForInteractiveAsync();
