@@ -3,9 +3,11 @@ using CreatorKeys.Core.Accounts;
 using CreatorKeys.Core.Audit;
 using CreatorKeys.Core.Checklist;
 using CreatorKeys.Core.Data;
+using CreatorKeys.Core.Email;
 using CreatorKeys.Core.Import;
 using CreatorKeys.Core.Leaks;
 using CreatorKeys.Core.Providers;
+using CreatorKeys.Core.Reminders;
 using CreatorKeys.Core.Rotation;
 using CreatorKeys.Core.Security;
 using CreatorKeys.Core.Setup;
@@ -39,6 +41,9 @@ public static class DependencyInjection
         services.AddOptions<VaultOptions>().BindConfiguration(VaultOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SpendCapOptions>().BindConfiguration(SpendCapOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RotationOptions>().BindConfiguration(RotationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ReminderOptions>().BindConfiguration(ReminderOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReminderOptions>, ReminderOptionsValidator>();
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<KeyRingOptions>().BindConfiguration(KeyRingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         var dataFolder = DataFolder.FromConfiguration(configuration);
@@ -46,7 +51,10 @@ public static class DependencyInjection
         services.AddSingleton(dataFolder);
 
         // One context per operation (IDbContextFactory); Identity's stores get a scoped one from the same factory.
-        services.AddDbContextFactory<CreatorKeysDbContext>(options => options.UseSqlite(dataFolder.ConnectionString));
+        services.AddSingleton<RotationScheduleInterceptor>();
+        services.AddDbContextFactory<CreatorKeysDbContext>((provider, options) => options
+            .UseSqlite(dataFolder.ConnectionString)
+            .AddInterceptors(provider.GetRequiredService<RotationScheduleInterceptor>()));
         // A real query, not just "can open the file": SQLite opens a damaged file happily.
         services.AddHealthChecks().AddDbContextCheck<CreatorKeysDbContext>("database", customTestQuery: async (db, ct) =>
         {
@@ -68,8 +76,21 @@ public static class DependencyInjection
         services.AddSingleton<WorkflowService>();
         services.AddSingleton<RotationService>();
         services.AddSingleton<LeakCheckService>();
+        services.AddSingleton<DueDateRefresher>();
+        services.AddReminders();
 
         return services;
+    }
+
+    private static void AddReminders(this IServiceCollection services)
+    {
+        services.AddSingleton<MailSettingsService>();
+        services.AddSingleton<MailTransport>();
+        services.AddSingleton<OutboxService>();
+        services.AddSingleton<ReminderNotifier>();
+        services.AddSingleton<ReminderService>();
+        services.AddSingleton<RotationPolicyService>();
+        services.AddTransient<ReminderJobs>();
     }
 
     private static void AddAccounts(this IServiceCollection services)

@@ -1,6 +1,8 @@
 using CreatorKeys.Core.Accounts;
 using CreatorKeys.Core.Import;
 using CreatorKeys.Web.Accounts;
+using CreatorKeys.Web.Reminders;
+using Hangfire;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
@@ -64,6 +66,15 @@ public static class DependencyInjection
             options.Cookie.Name = "CreatorKeys.Antiforgery";
             options.Cookie.SameSite = SameSiteMode.Strict;
         });
+
+        services.AddHangfire(configuration => configuration
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseInMemoryStorage());
+        // Two workers: the daily check and outbox delivery are short, and the machine may have two cores.
+        services.AddHangfireServer(options => options.WorkerCount = 2);
+        services.AddHostedService<ReminderScheduler>();
 
         return builder;
     }

@@ -3,6 +3,8 @@ using CreatorKeys.Core.Data;
 using CreatorKeys.Web;
 using CreatorKeys.Web.Accounts;
 using CreatorKeys.Web.Components;
+using CreatorKeys.Web.Reminders;
+using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -30,6 +32,13 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
 app.MapAccountEndpoints();
+app.MapHangfireDashboard("/hangfire", new DashboardOptions
+{
+    Authorization = [new HangfireDashboardAccess()],
+    DashboardTitle = "CreatorKeys · background jobs",
+    AppPath = "/settings",
+    DisplayStorageConnectionString = false,
+}).RequireAuthorization();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

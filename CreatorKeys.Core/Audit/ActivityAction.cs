@@ -34,4 +34,9 @@ public enum ActivityAction
     RotationCompleted,
     RotationCancelled,
     LeakCheckRun,
+    RotationPolicyChanged,
+    TestCycleFinished,
+    RemindersChecked,
+    MailSettingsChanged,
+    TestEmailSent,
 }

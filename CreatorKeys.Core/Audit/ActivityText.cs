@@ -36,6 +36,11 @@ public static class ActivityText
         ActivityAction.RotationCompleted => "Finished a rotation",
         ActivityAction.RotationCancelled => "Cancelled a rotation",
         ActivityAction.LeakCheckRun => "Checked some text for leaked keys",
+        ActivityAction.RotationPolicyChanged => "Changed a key's replacement schedule",
+        ActivityAction.TestCycleFinished => "Finished a test cycle (its keys are due now)",
+        ActivityAction.RemindersChecked => "Checked for keys due for replacement",
+        ActivityAction.MailSettingsChanged => "Changed the email settings",
+        ActivityAction.TestEmailSent => "Sent a test email",
         _ => action.ToString(),
     };
 }

@@ -18,6 +18,7 @@ public sealed class SecurityChecklistService(
     SetupService setup,
     WorkflowService workflows,
     IOptions<RotationOptions> rotation,
+    IOptions<Reminders.ReminderOptions> reminders,
     TimeProvider time)
 {
     public async Task<SecurityChecklist> EvaluateAsync(string accountId, CancellationToken cancellationToken = default)
@@ -27,12 +28,14 @@ public sealed class SecurityChecklistService(
         var recorded = await workflows.ListAsync(accountId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var kitSaved = await db.Users.Where(a => a.Id == accountId).Select(a => a.Vault.EmergencyKitSavedAt).SingleOrDefaultAsync(cancellationToken) is not null;
-        return Evaluate(overview, budget, kitSaved, rotation.Value, time.GetUtcNow(), recorded);
+        return Evaluate(overview, budget, kitSaved, rotation.Value, time.GetUtcNow(), recorded, reminders.Value.ResolveTimeZone());
     }
 
     /// <summary>The checks, from facts already loaded; pure, so every rule is easy to test.</summary>
-    public static SecurityChecklist Evaluate(SetupOverview overview, decimal? budget, bool emergencyKitSaved, RotationOptions rotation, DateTimeOffset now, IReadOnlyList<Workflow>? workflows = null)
+    public static SecurityChecklist Evaluate(SetupOverview overview, decimal? budget, bool emergencyKitSaved, RotationOptions rotation, DateTimeOffset now, IReadOnlyList<Workflow>? workflows = null, TimeZoneInfo? timeZone = null)
     {
+        timeZone ??= TimeZoneInfo.Utc;
+        var today = Reminders.RotationSchedule.DayOf(now, timeZone);
         workflows ??= [];
         var keys = overview.Keys.Where(k => k.IsCurrent).ToList();
         var checks = new List<ChecklistCheck>();
@@ -117,8 +120,8 @@ public sealed class SecurityChecklistService(
             keys.Count == 0 ? NoKeys : $"Rename {Names(vague)} using the pattern “PROD — OpenAI — Created 2026-11-23”, so you can find each key at its provider.",
             "vault"));
 
-        // 7. Nothing older than its rotation schedule; a key of unknown age (imported) counts as due.
-        var tooOld = keys.Where(k => k.AgeInDays(now) is not { } age || age > rotation.DaysFor(k.Environment)).ToList();
+        // 7. Nothing past its due date (its own schedule, or a finished test cycle); a key of unknown age (imported) counts as due.
+        var tooOld = keys.Where(k => k.IssuedAt is null || DueOn(k) < today).ToList();
         var unknownAge = tooOld.Count(k => k.IssuedAt is null);
         checks.Add(new ChecklistCheck(
             ChecklistCheckId.NothingOverdue,
@@ -126,9 +129,12 @@ public sealed class SecurityChecklistService(
             10,
             keys.Count > 0 && tooOld.Count == 0,
             keys.Count == 0 ? NoKeys
-                : $"Replace {Names(tooOld)}: PROD keys are due every {rotation.ProdDays} days, test keys after {rotation.TestMaxAgeDays}" +
+                : $"Replace {Names(tooOld)}: {(tooOld.Count == 1 ? "it is" : "they are")} past {(tooOld.Count == 1 ? "its" : "their")} replacement date" +
                   (unknownAge > 0 ? ", and a key whose creation date is unknown (imported from a file) is best replaced now." : "."),
-            "vault"));
+            "rotation"));
+
+        DateOnly DueOn(KeySummary key) => key.DueOn ?? Reminders.RotationSchedule.DueOn(
+            key.IssuedAt, key.CreatedAt, key.RotationDays > 0 ? key.RotationDays : rotation.DaysFor(key.Environment), key.DueNowSince, timeZone);
 
         // 8. The way back in.
         checks.Add(new ChecklistCheck(

@@ -1,6 +1,8 @@
 using CreatorKeys.Core.Accounts;
 using CreatorKeys.Core.Audit;
+using CreatorKeys.Core.Email;
 using CreatorKeys.Core.Providers;
+using CreatorKeys.Core.Reminders;
 using CreatorKeys.Core.Rotation;
 using CreatorKeys.Core.Setup;
 using CreatorKeys.Core.Vault;
@@ -35,6 +37,12 @@ public sealed class CreatorKeysDbContext(DbContextOptions<CreatorKeysDbContext> 
     public DbSet<KeyRotation> Rotations => Set<KeyRotation>();
 
     public DbSet<RotationTask> RotationTasks => Set<RotationTask>();
+
+    public DbSet<Reminder> Reminders => Set<Reminder>();
+
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
+    public DbSet<MailSettingsRecord> MailSettings => Set<MailSettingsRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

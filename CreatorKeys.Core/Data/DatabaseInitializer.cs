@@ -1,3 +1,4 @@
+using CreatorKeys.Core.Reminders;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,7 @@ public static class DatabaseInitializer
         await db.Database.MigrateAsync(cancellationToken);
         // WAL lets readers and the writer work at once; the setting is stored in the file itself.
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        await services.GetRequiredService<DueDateRefresher>().RefreshAsync(cancellationToken);
         logger.LogInformation("Database ready at {DatabasePath}; {Count} migration(s) applied.", dataFolder.DatabasePath, pending);
     }
 }

@@ -17,7 +17,7 @@ public sealed class RotationService(
     IDbContextFactory<CreatorKeysDbContext> dbFactory,
     VaultService vault,
     ActivityService activity,
-    IOptions<RotationOptions> rotationOptions,
+    IOptions<Reminders.ReminderOptions> reminderOptions,
     TimeProvider time)
 {
     /// <summary>
@@ -288,12 +288,14 @@ public sealed class RotationService(
         old.UpdatedAt = now;
         fresh.Status = KeyStatus.Current;
         fresh.RotatedInAt = now;
+        // The policy belongs to the slot: the new key keeps the schedule the old one had.
+        fresh.RotationDays = old.RotationDays;
         fresh.UpdatedAt = now;
         rotation.Step = RotationStep.Completed;
         rotation.IsActive = false;
         rotation.CompletedAt = now;
         rotation.UpdatedAt = now;
-        var nextDue = (fresh.IssuedAt ?? now).AddDays(rotationOptions.Value.DaysFor(fresh.Environment));
+        var nextDue = Reminders.RotationSchedule.DueOn(fresh.IssuedAt, fresh.CreatedAt, fresh.RotationDays, null, reminderOptions.Value.ResolveTimeZone());
         activity.Stage(db, accountId, ActivityAction.RotationCompleted, origin, fresh.Id.ToString(), $"{fresh.Label}; next due {nextDue:yyyy-MM-dd}", fresh.Environment);
         await db.SaveChangesAsync(cancellationToken);
         return RotationOutcome.Ok(rotation);

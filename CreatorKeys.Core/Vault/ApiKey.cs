@@ -59,6 +59,22 @@ public sealed class ApiKey
 
     /// <summary>When this key became current by completing a rotation.</summary>
     public DateTimeOffset? RotatedInAt { get; set; }
+
+    /// <summary>
+    /// The key's rotation policy: replace it this many days after the provider created it
+    /// (PROD: 60–90 is the usual advice; DEV and STAGING: the longest it may live). Zero means
+    /// "the environment's default from settings" and is filled in when the key is saved.
+    /// </summary>
+    public int RotationDays { get; set; }
+
+    /// <summary>Set when the creator finished a test cycle: the key is due from that day.</summary>
+    public DateTimeOffset? DueNowSince { get; set; }
+
+    /// <summary>
+    /// The calendar day the key is due for rotation in the configured time zone; null when the
+    /// key is not in use. Kept up to date on every save by <c>RotationScheduleInterceptor</c>.
+    /// </summary>
+    public DateOnly? DueOn { get; set; }
 }
 
 /// <summary>Where a key is in its life. Rotation adds pending and previous versions.</summary>

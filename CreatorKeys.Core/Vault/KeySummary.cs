@@ -15,7 +15,10 @@ public sealed record KeySummary(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     Guid SlotId = default,
-    DateTimeOffset? CompromisedAt = null)
+    DateTimeOffset? CompromisedAt = null,
+    int RotationDays = 0,
+    DateOnly? DueOn = null,
+    DateTimeOffset? DueNowSince = null)
 {
     public bool IsCurrent => Status == KeyStatus.Current;
 

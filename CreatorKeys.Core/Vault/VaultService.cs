@@ -132,7 +132,7 @@ public sealed class VaultService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var keys = await db.ApiKeys.AsNoTracking()
             .Where(k => k.AccountId == accountId)
-            .Select(k => new KeySummary(k.Id, k.ProviderId, k.ProviderName, k.Environment, k.Label, k.Hint, k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.IssuedAt, k.CreatedAt, k.UpdatedAt, k.SlotId, k.CompromisedAt))
+            .Select(k => new KeySummary(k.Id, k.ProviderId, k.ProviderName, k.Environment, k.Label, k.Hint, k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.IssuedAt, k.CreatedAt, k.UpdatedAt, k.SlotId, k.CompromisedAt, k.RotationDays, k.DueOn, k.DueNowSince))
             .ToListAsync(cancellationToken);
         return keys
             .OrderBy(k => k.Environment)
@@ -270,5 +270,5 @@ public sealed class VaultService(
         "Using one key in several places means one leak exposes all of them: create a separate key at the provider instead.");
 
     internal static KeySummary ToSummary(ApiKey k) =>
-        new(k.Id, k.ProviderId, k.ProviderName, k.Environment, k.Label, k.Hint, k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.IssuedAt, k.CreatedAt, k.UpdatedAt, k.SlotId, k.CompromisedAt);
+        new(k.Id, k.ProviderId, k.ProviderName, k.Environment, k.Label, k.Hint, k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.IssuedAt, k.CreatedAt, k.UpdatedAt, k.SlotId, k.CompromisedAt, k.RotationDays, k.DueOn, k.DueNowSince);
 }

@@ -11,7 +11,7 @@ namespace CreatorKeys.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class AccessibilityTests(BrowserFixture browser)
 {
-    private static readonly string[] AppPages = ["", "setup", "providers", "vault", "vault/import", "workflows", "rotation", "rotation/leak-check", "reports", "activity", "settings", "no-such-page"];
+    private static readonly string[] AppPages = ["", "setup", "providers", "vault", "vault/import", "workflows", "rotation", "rotation/leak-check", "reports", "activity", "settings", "notifications", "no-such-page"];
 
     [Theory]
     [InlineData("desktop", 1280, 900)]

@@ -28,5 +28,7 @@ public sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.HasIndex(k => new { k.AccountId, k.Fingerprint }).IsUnique();
         builder.HasIndex(k => new { k.AccountId, k.Environment });
         builder.HasIndex(k => new { k.AccountId, k.SlotId });
+        // The daily reminder check: every key in use due within the next 30 days, across all accounts.
+        builder.HasIndex(k => k.DueOn);
     }
 }

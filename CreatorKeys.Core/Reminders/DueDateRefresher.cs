@@ -1,0 +1,55 @@
+using CreatorKeys.Core.Data;
+using CreatorKeys.Core.Rotation;
+using CreatorKeys.Core.Vault;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CreatorKeys.Core.Reminders;
+
+/// <summary>
+/// Runs at start: gives keys stored before rotation policies existed their environment's
+/// default, and recomputes due dates when the configured time zone changed since they were
+/// saved. Reads only the few columns it needs and writes only the rows that change.
+/// </summary>
+internal sealed class DueDateRefresher(
+    IDbContextFactory<CreatorKeysDbContext> dbFactory,
+    IOptions<RotationOptions> rotation,
+    IOptions<ReminderOptions> reminders,
+    ILogger<DueDateRefresher> logger)
+{
+    public async Task RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        foreach (var environment in Enum.GetValues<VaultEnvironment>())
+        {
+            var days = RotationSchedule.DefaultDays(environment, rotation.Value);
+            await db.ApiKeys.Where(k => k.RotationDays <= 0 && k.Environment == environment)
+                .ExecuteUpdateAsync(set => set.SetProperty(k => k.RotationDays, days), cancellationToken);
+        }
+
+        var timeZone = reminders.Value.ResolveTimeZone();
+        var rows = await db.ApiKeys.AsNoTracking()
+            .Select(k => new { k.Id, k.Status, k.IssuedAt, k.CreatedAt, k.RotationDays, k.DueNowSince, k.DueOn })
+            .ToListAsync(cancellationToken);
+
+        var changed = 0;
+        foreach (var group in rows
+            .Select(r => (r.Id, r.DueOn, Expected: r.Status == KeyStatus.Current ? RotationSchedule.DueOn(r.IssuedAt, r.CreatedAt, r.RotationDays, r.DueNowSince, timeZone) : (DateOnly?)null))
+            .Where(r => r.DueOn != r.Expected)
+            .GroupBy(r => r.Expected))
+        {
+            foreach (var chunk in group.Select(r => r.Id).Chunk(500))
+            {
+                var dueOn = group.Key;
+                changed += await db.ApiKeys.Where(k => chunk.Contains(k.Id))
+                    .ExecuteUpdateAsync(set => set.SetProperty(k => k.DueOn, dueOn), cancellationToken);
+            }
+        }
+
+        if (changed > 0)
+        {
+            logger.LogInformation("Due dates recomputed for {Count} key(s) in time zone {TimeZone}.", changed, timeZone.Id);
+        }
+    }
+}

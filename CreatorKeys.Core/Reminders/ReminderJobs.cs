@@ -1,0 +1,24 @@
+using CreatorKeys.Core.Email;
+
+namespace CreatorKeys.Core.Reminders;
+
+/// <summary>
+/// What the scheduler runs. Jobs take no arguments, are safe to run twice and record what
+/// they did in the database before anything is sent, so a restart loses and repeats nothing.
+/// </summary>
+public sealed class ReminderJobs(ReminderService reminders, OutboxService outbox)
+{
+    public const string DailyCheckId = "daily-reminder-check";
+    public const string OutboxId = "outbox-delivery";
+
+    /// <summary>The daily check of every account, then sending what it queued.</summary>
+    public async Task RunDailyCheckAsync(CancellationToken cancellationToken = default)
+    {
+        await reminders.CheckAsync(cancellationToken: cancellationToken);
+        await outbox.DeliverDueAsync(cancellationToken);
+    }
+
+    /// <summary>Sends messages whose time has come (new ones, and retries).</summary>
+    public async Task DeliverOutboxAsync(CancellationToken cancellationToken = default) =>
+        await outbox.DeliverDueAsync(cancellationToken);
+}

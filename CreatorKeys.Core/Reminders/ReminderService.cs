@@ -1,0 +1,221 @@
+using CreatorKeys.Core.Audit;
+using CreatorKeys.Core.Data;
+using CreatorKeys.Core.Email;
+using CreatorKeys.Core.Vault;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CreatorKeys.Core.Reminders;
+
+/// <summary>
+/// The daily check and the in-app notifications. The check writes each reminder to the
+/// ledger and the account's digest to the outbox in one transaction; the ledger's unique
+/// index makes a second run (or a run after a restart) find nothing new, so nothing is sent twice.
+/// Uses only metadata: a locked vault is never needed.
+/// </summary>
+public sealed class ReminderService(
+    IDbContextFactory<CreatorKeysDbContext> dbFactory,
+    OutboxService outbox,
+    ReminderNotifier notifier,
+    ActivityService activity,
+    IOptions<ReminderOptions> reminderOptions,
+    IOptions<EmailOptions> emailOptions,
+    TimeProvider time,
+    ILogger<ReminderService> logger)
+{
+    private const int ChunkSize = 500;
+
+    public TimeZoneInfo TimeZone { get; } = reminderOptions.Value.ResolveTimeZone();
+
+    /// <summary>Today in the configured time zone: the day due dates are compared with.</summary>
+    public DateOnly Today => RotationSchedule.DayOf(time.GetUtcNow(), TimeZone);
+
+    /// <summary>Checks every account (the daily job) or one account (its "check now" button).</summary>
+    public async Task<CheckReport> CheckAsync(string? accountId = null, RequestOrigin? origin = null, CancellationToken cancellationToken = default)
+    {
+        var today = Today;
+        var horizon = today.AddDays(RotationSchedule.FirstReminderDays);
+
+        List<DueKeyRow> due;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var query = db.ApiKeys.AsNoTracking().Where(k => k.Status == KeyStatus.Current && k.DueOn != null && k.DueOn <= horizon);
+            if (accountId is not null)
+            {
+                query = query.Where(k => k.AccountId == accountId);
+            }
+
+            due = await query
+                .OrderBy(k => k.AccountId)
+                .Select(k => new DueKeyRow(k.Id, k.AccountId, k.ProviderName, k.Environment, k.Label, k.Hint, k.DueOn!.Value))
+                .ToListAsync(cancellationToken);
+        }
+
+        var reminders = 0;
+        var messages = 0;
+        foreach (var account in due.GroupBy(k => k.AccountId))
+        {
+            var created = await CheckAccountAsync(account.Key, [.. account], today, origin ?? RequestOrigin.System, cancellationToken);
+            if (created > 0)
+            {
+                reminders += created;
+                messages++;
+                notifier.Notify(account.Key);
+            }
+        }
+
+        logger.LogInformation("Reminder check for {Day}: {Keys} key(s) within {Days} days of their due date, {Reminders} new reminder(s), {Messages} digest(s) queued.",
+            today, due.Count, RotationSchedule.FirstReminderDays, reminders, messages);
+        return new CheckReport(today, due.Count, reminders, messages);
+    }
+
+    private async Task<int> CheckAccountAsync(string accountId, IReadOnlyList<DueKeyRow> keys, DateOnly today, RequestOrigin origin, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var wanted = keys
+            .Select(k => (Key: k, Point: RotationSchedule.StageOn(k.DueOn, today)))
+            .Where(k => k.Point is not null)
+            .Select(k => (k.Key, Point: k.Point!.Value))
+            .ToList();
+        if (wanted.Count == 0)
+        {
+            return 0;
+        }
+
+        var had = new HashSet<(Guid, DateOnly, ReminderStage, int)>();
+        foreach (var chunk in wanted.Select(w => w.Key.Id).Chunk(ChunkSize))
+        {
+            var rows = await db.Reminders.AsNoTracking()
+                .Where(r => chunk.Contains(r.ApiKeyId))
+                .Select(r => new { r.ApiKeyId, r.DueOn, r.Stage, r.Step })
+                .ToListAsync(cancellationToken);
+            had.UnionWith(rows.Select(r => (r.ApiKeyId, r.DueOn, r.Stage, r.Step)));
+        }
+
+        var fresh = wanted.Where(w => !had.Contains((w.Key.Id, w.Key.DueOn, w.Point.Stage, w.Point.Step))).ToList();
+        if (fresh.Count == 0)
+        {
+            return 0;
+        }
+
+        var email = await db.Users.Where(u => u.Id == accountId).Select(u => u.Email).SingleOrDefaultAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        OutboxMessage? message = null;
+        if (!string.IsNullOrWhiteSpace(email))
+        {
+            var digest = ReminderDigest.Compose(
+                [.. fresh.Select(f => new DigestKey(f.Key.Id, f.Key.ProviderName, f.Key.Environment, f.Key.Label, f.Key.Hint, f.Key.DueOn, f.Point))],
+                today,
+                emailOptions.Value.BaseAddress);
+            message = outbox.Stage(db, accountId, OutboxMessageKind.ReminderDigest, email, digest.Subject, digest.Text, digest.Html);
+        }
+
+        foreach (var (key, point) in fresh)
+        {
+            db.Reminders.Add(new Reminder
+            {
+                Id = Guid.NewGuid(),
+                AccountId = accountId,
+                ApiKeyId = key.Id,
+                DueOn = key.DueOn,
+                Stage = point.Stage,
+                Step = point.Step,
+                CreatedAt = now,
+                OutboxMessageId = message?.Id,
+            });
+        }
+
+        activity.Stage(db, accountId, ActivityAction.RemindersChecked, origin, targetName: $"{fresh.Count} reminder(s) for {today:yyyy-MM-dd}");
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return fresh.Count;
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+        {
+            // Another check got there first (two "check now" presses, or the daily job at the same moment): it sent them.
+            logger.LogInformation("Reminder check for account {AccountId} found its reminders already recorded by a concurrent run.", accountId);
+            return 0;
+        }
+    }
+
+    /// <summary>The account's notifications, newest first, with the key each is about.</summary>
+    public async Task<IReadOnlyList<Notification>> ListNotificationsAsync(string accountId, int take = 50, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Reminders.AsNoTracking()
+            .Where(r => r.AccountId == accountId)
+            .OrderByDescending(r => r.CreatedAt)
+            .ThenBy(r => r.DueOn)
+            .Take(take)
+            .Join(db.ApiKeys, r => r.ApiKeyId, k => k.Id, (r, k) => new
+            {
+                r.Id,
+                r.ApiKeyId,
+                r.DueOn,
+                r.Stage,
+                r.Step,
+                r.CreatedAt,
+                r.ReadAt,
+                k.ProviderName,
+                k.Environment,
+                k.Label,
+                k.Status,
+            })
+            .ToListAsync(cancellationToken);
+        return [.. rows.Select(r => new Notification(r.Id, r.ApiKeyId, r.ProviderName, r.Environment, r.Label, r.DueOn, new ReminderPoint(r.Stage, r.Step), r.CreatedAt, r.ReadAt, r.Status == KeyStatus.Current))];
+    }
+
+    public async Task<int> CountUnreadAsync(string accountId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Reminders.CountAsync(r => r.AccountId == accountId && r.ReadAt == null, cancellationToken);
+    }
+
+    /// <summary>Marks one notification (or, with no id, all of them) as read.</summary>
+    public async Task MarkReadAsync(string accountId, Guid? reminderId = null, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var query = db.Reminders.Where(r => r.AccountId == accountId && r.ReadAt == null);
+        if (reminderId is { } id)
+        {
+            query = query.Where(r => r.Id == id);
+        }
+
+        if (await query.ExecuteUpdateAsync(set => set.SetProperty(r => r.ReadAt, now), cancellationToken) > 0)
+        {
+            notifier.Notify(accountId);
+        }
+    }
+
+    private sealed record DueKeyRow(Guid Id, string AccountId, string ProviderName, VaultEnvironment Environment, string Label, string Hint, DateOnly DueOn);
+}
+
+/// <summary>What one check did: the day it checked, the keys within reach, the reminders and digests it created.</summary>
+public sealed record CheckReport(DateOnly Day, int KeysConsidered, int RemindersCreated, int MessagesQueued);
+
+/// <summary>An in-app notification: a reminder and the key it is about.</summary>
+public sealed record Notification(
+    Guid Id,
+    Guid KeyId,
+    string ProviderName,
+    VaultEnvironment Environment,
+    string Label,
+    DateOnly DueOn,
+    ReminderPoint Point,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ReadAt,
+    bool KeyStillInUse)
+{
+    public bool IsRead => ReadAt is not null;
+
+    public string Headline => Point.Stage switch
+    {
+        ReminderStage.Upcoming => $"{Environment.Code()} {ProviderName} is due for replacement on {DueOn:yyyy-MM-dd}",
+        ReminderStage.Due => $"{Environment.Code()} {ProviderName} is due for replacement",
+        _ => $"{Environment.Code()} {ProviderName} is overdue for replacement",
+    };
+}

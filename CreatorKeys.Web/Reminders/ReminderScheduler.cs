@@ -1,0 +1,40 @@
+using CreatorKeys.Core.Reminders;
+using Hangfire;
+using Microsoft.Extensions.Options;
+
+namespace CreatorKeys.Web.Reminders;
+
+/// <summary>
+/// Registers the recurring jobs with Hangfire at start: the daily check at the configured
+/// time and zone, and outbox delivery every minute (for retries). Hangfire's in-memory
+/// storage forgets everything on restart, so this runs on every start, and sends whatever
+/// the outbox kept at once.
+/// </summary>
+internal sealed class ReminderScheduler(
+    IRecurringJobManager recurringJobs,
+    IBackgroundJobClient backgroundJobs,
+    IOptions<ReminderOptions> options,
+    ILogger<ReminderScheduler> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var timeZone = settings.ResolveTimeZone();
+        recurringJobs.AddOrUpdate<ReminderJobs>(
+            ReminderJobs.DailyCheckId,
+            jobs => jobs.RunDailyCheckAsync(CancellationToken.None),
+            settings.Schedule.Trim(),
+            new RecurringJobOptions { TimeZone = timeZone });
+        recurringJobs.AddOrUpdate<ReminderJobs>(
+            ReminderJobs.OutboxId,
+            jobs => jobs.DeliverOutboxAsync(CancellationToken.None),
+            Cron.Minutely());
+        backgroundJobs.Enqueue<ReminderJobs>(jobs => jobs.DeliverOutboxAsync(CancellationToken.None));
+
+        var next = settings.ParseSchedule().GetNextOccurrence(DateTimeOffset.UtcNow, timeZone);
+        logger.LogInformation("Rotation reminders are checked on the schedule \"{Schedule}\" ({TimeZone}); next check at {Next:u}.", settings.Schedule, timeZone.Id, next);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
