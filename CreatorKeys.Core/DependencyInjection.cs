@@ -121,6 +121,7 @@ public static class DependencyInjection
             hasher.IterationCount = vault.Value.KeyDerivationIterations);
 
         services.AddScoped<AccountService>();
+        services.AddSingleton<InstallAdmin>();
     }
 
     private static void AddKeyRing(this IServiceCollection services, IConfiguration configuration, DataFolder dataFolder)

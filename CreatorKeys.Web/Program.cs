@@ -34,7 +34,8 @@ app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = Health
 app.MapAccountEndpoints();
 app.MapHangfireDashboard("/hangfire", new DashboardOptions
 {
-    Authorization = [new HangfireDashboardAccess()],
+    Authorization = [],
+    AsyncAuthorization = [new HangfireDashboardAccess()],
     DashboardTitle = "CreatorKeys · background jobs",
     AppPath = "/settings",
     DisplayStorageConnectionString = false,

@@ -134,7 +134,7 @@ public sealed class SecurityChecklistService(
             "rotation"));
 
         DateOnly DueOn(KeySummary key) => key.DueOn ?? Reminders.RotationSchedule.DueOn(
-            key.IssuedAt, key.CreatedAt, key.RotationDays > 0 ? key.RotationDays : rotation.DaysFor(key.Environment), key.DueNowSince, timeZone);
+            key.IssuedAt, key.CreatedAt, key.RotationDays > 0 ? key.RotationDays : rotation.DaysFor(key.Environment), Reminders.RotationSchedule.Earliest(key.DueNowSince, key.CompromisedAt), timeZone);
 
         // 8. The way back in.
         checks.Add(new ChecklistCheck(

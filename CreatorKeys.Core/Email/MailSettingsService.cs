@@ -14,6 +14,7 @@ public sealed class MailSettingsService(
     IDbContextFactory<CreatorKeysDbContext> dbFactory,
     IOptions<EmailOptions> options,
     ServerSecretProtector protector,
+    Accounts.InstallAdmin admin,
     TimeProvider time)
 {
     public async Task<MailSettings> GetAsync(CancellationToken cancellationToken = default)
@@ -38,8 +39,13 @@ public sealed class MailSettingsService(
     /// Saves settings from the settings page. A blank password keeps the saved one unless
     /// <see cref="MailSettingsInput.ClearPassword"/> is set. Bad input changes nothing.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, string>> SaveAsync(MailSettingsInput input, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<string, string>> SaveAsync(string accountId, MailSettingsInput input, CancellationToken cancellationToken = default)
     {
+        if (!await admin.IsAdminAsync(accountId, cancellationToken))
+        {
+            return new Dictionary<string, string> { [nameof(MailSettingsInput.Host)] = NotAdmin };
+        }
+
         var errors = input.Validate();
         if (errors.Count > 0)
         {
@@ -67,6 +73,12 @@ public sealed class MailSettingsService(
         {
             record.ProtectedPassword = protector.Protect(input.Password);
         }
+        else if (record.ProtectedPassword.Length == 0 && options.Value.Smtp.Password.Length > 0
+                 && string.Equals(options.Value.Smtp.Host.Trim(), record.Host, StringComparison.OrdinalIgnoreCase))
+        {
+            // The form showed the appsettings.json server; saving it without retyping keeps its password.
+            record.ProtectedPassword = protector.Protect(options.Value.Smtp.Password);
+        }
 
         record.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
@@ -74,11 +86,19 @@ public sealed class MailSettingsService(
     }
 
     /// <summary>Forgets the settings saved on the page: appsettings.json applies again.</summary>
-    public async Task ResetAsync(CancellationToken cancellationToken = default)
+    public async Task<bool> ResetAsync(string accountId, CancellationToken cancellationToken = default)
     {
+        if (!await admin.IsAdminAsync(accountId, cancellationToken))
+        {
+            return false;
+        }
+
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await db.MailSettings.ExecuteDeleteAsync(cancellationToken);
+        return true;
     }
+
+    public const string NotAdmin = "Only the person who set up this install (its first account) can change the mail server.";
 
     /// <summary>Whether a password is saved on the settings page (never the password itself).</summary>
     public async Task<bool> HasSavedPasswordAsync(CancellationToken cancellationToken = default)

@@ -80,8 +80,14 @@ public sealed class OutboxService(
                 }
 
                 settings ??= await mailSettings.GetAsync(cancellationToken);
+                var serverDown = false;
                 foreach (var message in batch)
                 {
+                    if (serverDown)
+                    {
+                        break;
+                    }
+
                     message.Attempts++;
                     message.LastAttemptAt = now;
                     try
@@ -96,6 +102,9 @@ public sealed class OutboxService(
                         message.LastError = MailErrors.Describe(ex, settings);
                         message.NextAttemptAt = now + RetryDelay(message.Attempts);
                         failed++;
+                        // A refused message is that message's problem; anything else (no connection, bad
+                        // password, TLS) will fail for the rest too: they wait for their own next attempt.
+                        serverDown = ex is not MailKit.Net.Smtp.SmtpCommandException;
                         logger.LogWarning("Email {MessageId} not sent (attempt {Attempts}); next try at {NextAttemptAt:u}: {Error}", message.Id, message.Attempts, message.NextAttemptAt, message.LastError);
                     }
 

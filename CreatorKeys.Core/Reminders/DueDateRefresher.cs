@@ -30,12 +30,12 @@ internal sealed class DueDateRefresher(
 
         var timeZone = reminders.Value.ResolveTimeZone();
         var rows = await db.ApiKeys.AsNoTracking()
-            .Select(k => new { k.Id, k.Status, k.IssuedAt, k.CreatedAt, k.RotationDays, k.DueNowSince, k.DueOn })
+            .Select(k => new { k.Id, k.Status, k.IssuedAt, k.CreatedAt, k.RotationDays, k.DueNowSince, k.CompromisedAt, k.DueOn })
             .ToListAsync(cancellationToken);
 
         var changed = 0;
         foreach (var group in rows
-            .Select(r => (r.Id, r.DueOn, Expected: r.Status == KeyStatus.Current ? RotationSchedule.DueOn(r.IssuedAt, r.CreatedAt, r.RotationDays, r.DueNowSince, timeZone) : (DateOnly?)null))
+            .Select(r => (r.Id, r.DueOn, Expected: r.Status == KeyStatus.Current ? RotationSchedule.DueOn(r.IssuedAt, r.CreatedAt, r.RotationDays, RotationSchedule.Earliest(r.DueNowSince, r.CompromisedAt), timeZone) : (DateOnly?)null))
             .Where(r => r.DueOn != r.Expected)
             .GroupBy(r => r.Expected))
         {

@@ -27,6 +27,9 @@ public sealed class ReminderService(
 {
     private const int ChunkSize = 500;
 
+    /// <summary>SQLITE_CONSTRAINT_UNIQUE: the ledger's unique index refused a duplicate.</summary>
+    private const int UniqueConstraintFailed = 2067;
+
     public TimeZoneInfo TimeZone { get; } = reminderOptions.Value.ResolveTimeZone();
 
     /// <summary>Today in the configured time zone: the day due dates are compared with.</summary>
@@ -55,23 +58,33 @@ public sealed class ReminderService(
 
         var reminders = 0;
         var messages = 0;
+        var failed = 0;
         foreach (var account in due.GroupBy(k => k.AccountId))
         {
-            var created = await CheckAccountAsync(account.Key, [.. account], today, origin ?? RequestOrigin.System, cancellationToken);
-            if (created > 0)
+            try
             {
-                reminders += created;
-                messages++;
-                notifier.Notify(account.Key);
+                var (created, queued) = await CheckAccountAsync(account.Key, [.. account], today, origin ?? RequestOrigin.System, cancellationToken);
+                if (created > 0)
+                {
+                    reminders += created;
+                    messages += queued ? 1 : 0;
+                    notifier.Notify(account.Key);
+                }
+            }
+            catch (Exception ex) when (ex is DbUpdateException or SqliteException or InvalidOperationException)
+            {
+                // One account's trouble must not stop everyone else's reminders; the next run tries it again.
+                failed++;
+                logger.LogError(ex, "Reminder check failed for account {AccountId}; the other accounts were checked.", account.Key);
             }
         }
 
         logger.LogInformation("Reminder check for {Day}: {Keys} key(s) within {Days} days of their due date, {Reminders} new reminder(s), {Messages} digest(s) queued.",
             today, due.Count, RotationSchedule.FirstReminderDays, reminders, messages);
-        return new CheckReport(today, due.Count, reminders, messages);
+        return new CheckReport(today, due.Count, reminders, messages, failed);
     }
 
-    private async Task<int> CheckAccountAsync(string accountId, IReadOnlyList<DueKeyRow> keys, DateOnly today, RequestOrigin origin, CancellationToken cancellationToken)
+    private async Task<(int Created, bool Queued)> CheckAccountAsync(string accountId, IReadOnlyList<DueKeyRow> keys, DateOnly today, RequestOrigin origin, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var wanted = keys
@@ -81,7 +94,7 @@ public sealed class ReminderService(
             .ToList();
         if (wanted.Count == 0)
         {
-            return 0;
+            return (0, false);
         }
 
         var had = new HashSet<(Guid, DateOnly, ReminderStage, int)>();
@@ -97,7 +110,7 @@ public sealed class ReminderService(
         var fresh = wanted.Where(w => !had.Contains((w.Key.Id, w.Key.DueOn, w.Point.Stage, w.Point.Step))).ToList();
         if (fresh.Count == 0)
         {
-            return 0;
+            return (0, false);
         }
 
         var email = await db.Users.Where(u => u.Id == accountId).Select(u => u.Email).SingleOrDefaultAsync(cancellationToken);
@@ -105,8 +118,10 @@ public sealed class ReminderService(
         OutboxMessage? message = null;
         if (!string.IsNullOrWhiteSpace(email))
         {
+            // The email lists what is new today and, so nothing hides between weekly repeats, every key already due or overdue.
+            var listed = wanted.Where(w => fresh.Contains(w) || RotationSchedule.DaysLeft(w.Key.DueOn, today) <= 0);
             var digest = ReminderDigest.Compose(
-                [.. fresh.Select(f => new DigestKey(f.Key.Id, f.Key.ProviderName, f.Key.Environment, f.Key.Label, f.Key.Hint, f.Key.DueOn, f.Point))],
+                [.. listed.Select(f => new DigestKey(f.Key.Id, f.Key.ProviderName, f.Key.Environment, f.Key.Label, f.Key.Hint, f.Key.DueOn, f.Point))],
                 today,
                 emailOptions.Value.BaseAddress);
             message = outbox.Stage(db, accountId, OutboxMessageKind.ReminderDigest, email, digest.Subject, digest.Text, digest.Html);
@@ -131,13 +146,13 @@ public sealed class ReminderService(
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            return fresh.Count;
+            return (fresh.Count, message is not null);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteExtendedErrorCode: UniqueConstraintFailed })
         {
             // Another check got there first (two "check now" presses, or the daily job at the same moment): it sent them.
             logger.LogInformation("Reminder check for account {AccountId} found its reminders already recorded by a concurrent run.", accountId);
-            return 0;
+            return (0, false);
         }
     }
 
@@ -195,7 +210,7 @@ public sealed class ReminderService(
 }
 
 /// <summary>What one check did: the day it checked, the keys within reach, the reminders and digests it created.</summary>
-public sealed record CheckReport(DateOnly Day, int KeysConsidered, int RemindersCreated, int MessagesQueued);
+public sealed record CheckReport(DateOnly Day, int KeysConsidered, int RemindersCreated, int MessagesQueued, int AccountsFailed = 0);
 
 /// <summary>An in-app notification: a reminder and the key it is about.</summary>
 public sealed record Notification(

@@ -50,7 +50,11 @@ public static class RotationSchedule
 
     /// <summary>The due date of a key as stored, or null when it is not a key in use.</summary>
     public static DateOnly? DueOn(ApiKey key, TimeZoneInfo timeZone) =>
-        key.Status == KeyStatus.Current ? DueOn(key.IssuedAt, key.CreatedAt, key.RotationDays, key.DueNowSince, timeZone) : null;
+        key.Status == KeyStatus.Current ? DueOn(key.IssuedAt, key.CreatedAt, key.RotationDays, Earliest(key.DueNowSince, key.CompromisedAt), timeZone) : null;
+
+    /// <summary>The earlier of two "due from" marks: a finished test cycle, or the day a key was marked compromised.</summary>
+    public static DateTimeOffset? Earliest(DateTimeOffset? first, DateTimeOffset? second) =>
+        first is null ? second : second is null ? first : first < second ? first : second;
 
     /// <summary>The policy a new key gets when none is chosen: the environment's default from settings.</summary>
     public static int DefaultDays(VaultEnvironment environment, RotationOptions options) => options.DaysFor(environment);

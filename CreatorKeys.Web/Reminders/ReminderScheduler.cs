@@ -7,8 +7,8 @@ namespace CreatorKeys.Web.Reminders;
 /// <summary>
 /// Registers the recurring jobs with Hangfire at start: the daily check at the configured
 /// time and zone, and outbox delivery every minute (for retries). Hangfire's in-memory
-/// storage forgets everything on restart, so this runs on every start, and sends whatever
-/// the outbox kept at once.
+/// storage forgets everything on restart, so this runs on every start, runs one check at once
+/// (catching up a day the app was off) and sends whatever the outbox kept.
 /// </summary>
 internal sealed class ReminderScheduler(
     IRecurringJobManager recurringJobs,
@@ -29,7 +29,9 @@ internal sealed class ReminderScheduler(
             ReminderJobs.OutboxId,
             jobs => jobs.DeliverOutboxAsync(CancellationToken.None),
             Cron.Minutely());
-        backgroundJobs.Enqueue<ReminderJobs>(jobs => jobs.DeliverOutboxAsync(CancellationToken.None));
+        // Catch up at every start: a computer that was off at check time still gets today's reminders
+        // (the ledger makes an extra run harmless), and mail that waited through the restart goes out.
+        backgroundJobs.Enqueue<ReminderJobs>(jobs => jobs.RunDailyCheckAsync(CancellationToken.None));
 
         var next = settings.ParseSchedule().GetNextOccurrence(DateTimeOffset.UtcNow, timeZone);
         logger.LogInformation("Rotation reminders are checked on the schedule \"{Schedule}\" ({TimeZone}); next check at {Next:u}.", settings.Schedule, timeZone.Id, next);

@@ -277,6 +277,49 @@ public sealed class ReminderServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Check_TwoAtOnce_RemindOnceAndQueueOneDigest()
+    {
+        await AddKeyAsync(VaultEnvironment.Prod, daysOld: 88);
+        await AddKeyAsync(VaultEnvironment.Dev, daysOld: 200);
+
+        var reports = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Reminders.CheckAsync())));
+
+        Assert.Equal(2, reports.Sum(r => r.RemindersCreated));
+        Assert.Equal(1, reports.Sum(r => r.MessagesQueued));
+        Assert.All(reports, r => Assert.Equal(0, r.AccountsFailed));
+        Assert.Equal(new DeliveryReport(1, 0), await Outbox.DeliverDueAsync());
+    }
+
+    [Fact]
+    public async Task Digest_AlsoListsKeysStillOverdue_BetweenTheirWeeklyRepeats()
+    {
+        await AddKeyAsync(VaultEnvironment.Prod, daysOld: 92, provider: "OpenAI");
+        await Reminders.CheckAsync();
+        await AddKeyAsync(VaultEnvironment.Prod, daysOld: 60, provider: "Anthropic");
+
+        var report = await Reminders.CheckAsync();
+        await Outbox.DeliverDueAsync();
+
+        Assert.Equal(1, report.RemindersCreated);
+        var latest = (await _smtp.WaitForMessagesAsync(2))[1];
+        Assert.Equal("2 API keys need rotating — 1 overdue: PROD OpenAI", latest.Subject);
+        Assert.Contains("Anthropic", latest.TextBody);
+    }
+
+    [Fact]
+    public async Task MarkedCompromised_IsDueToday_EvenIfTheUrgentRotationIsCancelled()
+    {
+        var key = await AddKeyAsync(VaultEnvironment.Prod, daysOld: 5);
+        var rotations = _host.Services.GetRequiredService<CreatorKeys.Core.Rotation.RotationService>();
+
+        var urgent = await rotations.MarkCompromisedAsync(_accountId, key.Id, TestAccounts.Origin);
+        await rotations.CancelAsync(_accountId, urgent.Rotation!.Id, TestAccounts.Origin);
+
+        Assert.Equal(Reminders.Today, await DueOnAsync(key.Id));
+        Assert.Equal(1, (await Reminders.CheckAsync()).RemindersCreated);
+    }
+
+    [Fact]
     public async Task Notifications_CountUnread_AndMarkRead()
     {
         await AddKeyAsync(VaultEnvironment.Prod, daysOld: 88, provider: "OpenAI");

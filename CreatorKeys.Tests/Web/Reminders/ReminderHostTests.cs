@@ -48,6 +48,23 @@ public sealed class ReminderHostTests
         Assert.Equal(1, await db.Reminders.CountAsync());
     }
 
+    [Fact]
+    public async Task HangfireDashboard_OnlyTheInstallsFirstAccount_MayOpenIt()
+    {
+        using var app = AppHost.Start(settings: new Dictionary<string, string?> { ["CreatorKeys:Accounts:Registration"] = "Open" });
+        using var first = PageClient.For(app);
+        await app.SignUpThroughFormAsync(first);
+        using var second = PageClient.For(app);
+        await app.SignUpThroughFormAsync(second, TestAccounts.OtherEmail);
+
+        var admin = await first.GetAsync("hangfire");
+        var other = await second.GetAsync("hangfire");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, admin.Status);
+        Assert.Contains("CreatorKeys · background jobs", admin.Html, StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, other.Status);
+    }
+
     /// <summary>The failed attempt set a retry a minute away; bring it to now so the test need not wait for the clock.</summary>
     private static async Task MakeDueNowAsync(AppHost app)
     {
