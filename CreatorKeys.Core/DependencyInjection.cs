@@ -8,6 +8,7 @@ using CreatorKeys.Core.Import;
 using CreatorKeys.Core.Leaks;
 using CreatorKeys.Core.Providers;
 using CreatorKeys.Core.Reminders;
+using CreatorKeys.Core.Reports;
 using CreatorKeys.Core.Rotation;
 using CreatorKeys.Core.Security;
 using CreatorKeys.Core.Setup;
@@ -78,6 +79,8 @@ public static class DependencyInjection
         services.AddSingleton<LeakCheckService>();
         services.AddSingleton<DueDateRefresher>();
         services.AddReminders();
+        services.AddSingleton<InventoryReportService>();
+        services.AddSingleton<ReportExportService>();
 
         return services;
     }

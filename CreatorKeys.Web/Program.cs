@@ -4,6 +4,7 @@ using CreatorKeys.Web;
 using CreatorKeys.Web.Accounts;
 using CreatorKeys.Web.Components;
 using CreatorKeys.Web.Reminders;
+using CreatorKeys.Web.Reports;
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
@@ -32,6 +33,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
 app.MapAccountEndpoints();
+app.MapReportEndpoints();
 app.MapHangfireDashboard("/hangfire", new DashboardOptions
 {
     Authorization = [],

@@ -39,4 +39,5 @@ public enum ActivityAction
     RemindersChecked,
     MailSettingsChanged,
     TestEmailSent,
+    ReportExported,
 }

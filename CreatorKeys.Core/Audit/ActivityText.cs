@@ -41,6 +41,7 @@ public static class ActivityText
         ActivityAction.RemindersChecked => "Checked for keys due for replacement",
         ActivityAction.MailSettingsChanged => "Changed the email settings",
         ActivityAction.TestEmailSent => "Sent a test email",
+        ActivityAction.ReportExported => "Downloaded the key inventory",
         _ => action.ToString(),
     };
 }

@@ -1,0 +1,106 @@
+using CreatorKeys.Core.Vault;
+
+namespace CreatorKeys.Core.Reports;
+
+/// <summary>Where a key is in its life, as the report shows it.</summary>
+public enum ReportStatus
+{
+    Current,
+    Pending,
+    Previous,
+    Retired,
+    Compromised,
+}
+
+/// <summary>Which keys a report covers; every filter is optional.</summary>
+public sealed record InventoryFilter(
+    VaultEnvironment? Environment = null,
+    string? Provider = null,
+    ReportStatus? Status = null,
+    int? DueWithinDays = null)
+{
+    public const int MaxDueWithinDays = 3650;
+
+    public static InventoryFilter All { get; } = new();
+
+    /// <summary>A sentence for the report's header: "PROD keys of OpenAI, due within 30 days".</summary>
+    public string Describe()
+    {
+        var parts = new List<string>();
+        if (Environment is { } environment)
+        {
+            parts.Add($"{environment.Code()} only");
+        }
+
+        if (!string.IsNullOrWhiteSpace(Provider))
+        {
+            parts.Add($"service {Provider.Trim()}");
+        }
+
+        if (Status is { } status)
+        {
+            parts.Add($"status {ReportText.Status(status)}");
+        }
+
+        if (DueWithinDays is { } days)
+        {
+            parts.Add($"due within {days} days");
+        }
+
+        return parts.Count == 0 ? "All keys" : string.Join(", ", parts);
+    }
+}
+
+/// <summary>One key in the inventory: everything about it except its value.</summary>
+public sealed record InventoryRow(
+    Guid KeyId,
+    string Provider,
+    VaultEnvironment Environment,
+    string Label,
+    string Hint,
+    decimal? MonthlyCapUsd,
+    bool CapSetAtProvider,
+    IReadOnlyList<string> Workflows,
+    DateOnly? Created,
+    DateOnly? LastRotated,
+    DateOnly? NextDue,
+    ReportStatus Status);
+
+/// <summary>Per-environment figures of the summary.</summary>
+public sealed record EnvironmentSummary(VaultEnvironment Environment, int Keys, decimal CapsTotalUsd, int OnSchedule, int DueSoon, int Overdue);
+
+public sealed record InventorySummary(
+    IReadOnlyList<EnvironmentSummary> Environments,
+    IReadOnlyList<string> ProvidersMissingAnEnvironment,
+    int Overdue,
+    int DueSoon)
+{
+    /// <summary>A key in use is "due soon" when its replacement date is within this many days.</summary>
+    public const int DueSoonDays = 30;
+}
+
+/// <summary>The inventory as generated: header facts, summary, rows.</summary>
+public sealed record InventoryReport(
+    string Account,
+    DateTimeOffset GeneratedAt,
+    DateOnly Today,
+    InventoryFilter Filter,
+    InventorySummary Summary,
+    IReadOnlyList<InventoryRow> Rows);
+
+/// <summary>Plain words shared by the page and every export.</summary>
+public static class ReportText
+{
+    public static string Status(ReportStatus status) => status switch
+    {
+        ReportStatus.Current => "current",
+        ReportStatus.Pending => "pending",
+        ReportStatus.Previous => "previous",
+        ReportStatus.Retired => "retired",
+        _ => "compromised",
+    };
+
+    public static string Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "";
+
+    public static string Money(decimal? amount) => amount is { } value ? value.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) : "";
+}

@@ -1,0 +1,76 @@
+using System.Text;
+using System.Text.Json;
+using CreatorKeys.Tests.Core.Reports;
+using CreatorKeys.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace CreatorKeys.Tests.Browser;
+
+/// <summary>The inventory report as a creator uses it: filter, preview, download every format.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ReportTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task Reports_FilterAndDownloadEveryFormat_WithoutASecret()
+    {
+        using var app = AppHost.Start();
+        await using var context = await browser.NewContextAsync(app.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.StepsAsync(nameof(Reports_FilterAndDownloadEveryFormat_WithoutASecret), async () =>
+        {
+            await BrowserJourney.SignUpAsync(page);
+            var prodValue = TestAccounts.NewKeyValue();
+            var devValue = TestAccounts.NewKeyValue();
+            await BrowserJourney.AddKeyAsync(page, "OpenAI", "PROD", prodValue);
+            await BrowserJourney.AddKeyAsync(page, "OpenAI", "DEV", devValue);
+
+            await page.GotoAsync("reports");
+            await page.WaitForInteractiveAsync();
+            var table = page.GetByTestId("report-table");
+            await Assertions.Expect(table.GetByRole(AriaRole.Link)).ToHaveCountAsync(2);
+            await Assertions.Expect(page.GetByTestId("summary-PROD")).ToContainTextAsync("1 key in use");
+            Assert.Empty(await page.SeriousAccessibilityViolationsAsync());
+            await page.ScreenshotAsync("reports-1-all");
+
+            // Only PROD.
+            await page.GetByLabel("Environment").ClickAsync();
+            await page.GetByRole(AriaRole.Option, new() { Name = "PROD" }).ClickAsync();
+            await Assertions.Expect(table.GetByRole(AriaRole.Link)).ToHaveCountAsync(1);
+            await Assertions.Expect(page.GetByText("Download this key:")).ToBeVisibleAsync();
+
+            var csv = await DownloadAsync(page, "CSV (spreadsheet)");
+            var json = await DownloadAsync(page, "JSON");
+            var pdf = await DownloadAsync(page, "PDF");
+
+            Assert.Matches(@"^creatorkeys-inventory-\d{4}-\d{2}-\d{2}\.csv$", csv.Name);
+            var csvText = Encoding.UTF8.GetString(csv.Content);
+            Assert.Contains("PROD — OpenAI — Created ", csvText, StringComparison.Ordinal);
+            Assert.DoesNotContain("DEV — OpenAI", csvText, StringComparison.Ordinal);
+            using var document = JsonDocument.Parse(json.Content);
+            Assert.Equal("PROD", document.RootElement.GetProperty("filter").GetProperty("environment").GetString());
+            Assert.Equal(1, document.RootElement.GetProperty("keys").GetArrayLength());
+            // Kept beside the screenshots, for a person to look at.
+            await File.WriteAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "screenshots", "reports-inventory.pdf"), pdf.Content);
+            var pdfText = await InventoryReportTests.PdfTextAsync(pdf.Content);
+            Assert.Contains("Key inventory", pdfText, StringComparison.Ordinal);
+            Assert.Contains("PROD only", pdfText, StringComparison.Ordinal);
+
+            foreach (var text in new[] { csvText, Encoding.UTF8.GetString(json.Content), pdfText })
+            {
+                Assert.DoesNotContain(prodValue[..12], text, StringComparison.Ordinal);
+                Assert.DoesNotContain(prodValue[^8..], text, StringComparison.Ordinal);
+            }
+
+            await page.ScreenshotAsync("reports-2-prod");
+        });
+    }
+
+    private static async Task<(string Name, byte[] Content)> DownloadAsync(IPage page, string format)
+    {
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = $"Download as {format}" }).ClickAsync());
+        await using var stream = await download.CreateReadStreamAsync();
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        return (download.SuggestedFilename, copy.ToArray());
+    }
+}
