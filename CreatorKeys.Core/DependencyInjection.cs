@@ -81,6 +81,8 @@ public static class DependencyInjection
         services.AddReminders();
         services.AddSingleton<InventoryReportService>();
         services.AddSingleton<ReportExportService>();
+        services.AddSingleton<Backup.BackupService>();
+        services.AddSingleton<MonthlyReportService>();
 
         return services;
     }

@@ -40,4 +40,7 @@ public enum ActivityAction
     MailSettingsChanged,
     TestEmailSent,
     ReportExported,
+    BackupCreated,
+    BackupRestored,
+    MonthlyReportChanged,
 }

@@ -42,6 +42,9 @@ public static class ActivityText
         ActivityAction.MailSettingsChanged => "Changed the email settings",
         ActivityAction.TestEmailSent => "Sent a test email",
         ActivityAction.ReportExported => "Downloaded the key inventory",
+        ActivityAction.BackupCreated => "Downloaded an encrypted backup",
+        ActivityAction.BackupRestored => "Restored the vault from a backup",
+        ActivityAction.MonthlyReportChanged => "Changed the monthly report email",
         _ => action.ToString(),
     };
 }

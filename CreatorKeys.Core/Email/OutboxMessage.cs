@@ -40,6 +40,15 @@ public sealed class OutboxMessage
 
     /// <summary>Where it went: "SMTP smtp.example.com" or the .eml file's name.</summary>
     public string? SentVia { get; set; }
+
+    /// <summary>Unique when set: a message that must exist at most once, e.g. one monthly report per account and month.</summary>
+    public string? DedupKey { get; set; }
+
+    public string? AttachmentName { get; set; }
+
+    public string? AttachmentContentType { get; set; }
+
+    public byte[]? Attachment { get; set; }
 }
 
 public enum OutboxMessageKind

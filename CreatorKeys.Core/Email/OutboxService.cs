@@ -37,7 +37,7 @@ public sealed class OutboxService(
     public static TimeSpan RetryDelay(int attempts) => RetryDelays[Math.Clamp(attempts - 1, 0, RetryDelays.Count - 1)];
 
     /// <summary>Adds a message to a context the caller saves, so it commits with what caused it.</summary>
-    internal OutboxMessage Stage(CreatorKeysDbContext db, string? accountId, OutboxMessageKind kind, string to, string subject, string textBody, string htmlBody)
+    internal OutboxMessage Stage(CreatorKeysDbContext db, string? accountId, OutboxMessageKind kind, string to, string subject, string textBody, string htmlBody, MessageAttachment? attachment = null, string? dedupKey = null)
     {
         var now = time.GetUtcNow();
         var message = new OutboxMessage
@@ -51,6 +51,10 @@ public sealed class OutboxService(
             HtmlBody = htmlBody,
             CreatedAt = now,
             NextAttemptAt = now,
+            DedupKey = dedupKey,
+            AttachmentName = attachment?.Name,
+            AttachmentContentType = attachment?.ContentType,
+            Attachment = attachment?.Content,
         };
         db.Outbox.Add(message);
         return message;
@@ -178,12 +182,20 @@ public sealed class OutboxService(
         };
         mime.From.Add(MailboxAddress.Parse(settings.From));
         mime.To.Add(MailboxAddress.Parse(message.ToAddress));
-        mime.Body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody }.ToMessageBody();
+        var body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody };
+        if (message.Attachment is { } content && message.AttachmentName is { } name)
+        {
+            body.Attachments.Add(name, content, ContentType.Parse(message.AttachmentContentType ?? "application/octet-stream"));
+        }
+
+        mime.Body = body.ToMessageBody();
         return mime;
     }
 }
 
 public sealed record DeliveryReport(int Sent, int Failed);
+
+public sealed record MessageAttachment(string Name, string ContentType, byte[] Content);
 
 public sealed record TestEmailResult(bool Succeeded, string Message);
 

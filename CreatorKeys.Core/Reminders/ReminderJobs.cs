@@ -6,15 +6,16 @@ namespace CreatorKeys.Core.Reminders;
 /// What the scheduler runs. Jobs take no arguments, are safe to run twice and record what
 /// they did in the database before anything is sent, so a restart loses and repeats nothing.
 /// </summary>
-public sealed class ReminderJobs(ReminderService reminders, OutboxService outbox)
+public sealed class ReminderJobs(ReminderService reminders, Reports.MonthlyReportService monthlyReports, OutboxService outbox)
 {
     public const string DailyCheckId = "daily-reminder-check";
     public const string OutboxId = "outbox-delivery";
 
-    /// <summary>The daily check of every account, then sending what it queued.</summary>
+    /// <summary>The daily check of every account (and the monthly report for those who asked), then sending what it queued.</summary>
     public async Task RunDailyCheckAsync(CancellationToken cancellationToken = default)
     {
         await reminders.CheckAsync(cancellationToken: cancellationToken);
+        await monthlyReports.QueueDueAsync(cancellationToken);
         await outbox.DeliverDueAsync(cancellationToken);
     }
 

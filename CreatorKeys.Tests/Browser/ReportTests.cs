@@ -1,7 +1,9 @@
 using System.Text;
 using System.Text.Json;
+using CreatorKeys.Core.Vault;
 using CreatorKeys.Tests.Core.Reports;
 using CreatorKeys.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace CreatorKeys.Tests.Browser;
@@ -63,6 +65,66 @@ public sealed class ReportTests(BrowserFixture browser)
 
             await page.ScreenshotAsync("reports-2-prod");
         });
+    }
+
+    [Fact]
+    public async Task Backup_DownloadOnOneInstall_RestoreOnAnother_ValuesComeBackIdentically()
+    {
+        const string passphrase = "lantern orbit pickle meadow";
+        var value = TestAccounts.NewKeyValue();
+        byte[] backup;
+        using (var source = AppHost.Start())
+        {
+            await using var context = await browser.NewContextAsync(source.BaseAddress);
+            var page = await context.NewPageAsync();
+            backup = await page.StepsAsync(nameof(Backup_DownloadOnOneInstall_RestoreOnAnother_ValuesComeBackIdentically) + "-source", async () =>
+            {
+                await BrowserJourney.SignUpAsync(page);
+                await BrowserJourney.AddKeyAsync(page, "OpenAI", "PROD", value);
+                await page.GotoAsync("reports");
+                await page.WaitForInteractiveAsync();
+                await page.GetByLabel("Backup passphrase").FillAsync(passphrase);
+                await page.GetByLabel("Type the passphrase again").FillAsync(passphrase);
+                var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download backup" }).ClickAsync());
+                Assert.Matches(@"^creatorkeys-backup-\d{4}-\d{2}-\d{2}\.ckbackup$", download.SuggestedFilename);
+                await Assertions.Expect(page.GetByTestId("backup-result")).ToContainTextAsync("Backup downloaded");
+                Assert.Empty(await page.SeriousAccessibilityViolationsAsync());
+                await page.ScreenshotAsync("backup-1-downloaded");
+                await using var stream = await download.CreateReadStreamAsync();
+                using var copy = new MemoryStream();
+                await stream.CopyToAsync(copy);
+                return copy.ToArray();
+            });
+        }
+
+        Assert.DoesNotContain(value[^8..], Encoding.UTF8.GetString(backup), StringComparison.Ordinal);
+
+        using var target = AppHost.Start();
+        await using var targetContext = await browser.NewContextAsync(target.BaseAddress);
+        var targetPage = await targetContext.NewPageAsync();
+        await targetPage.StepsAsync(nameof(Backup_DownloadOnOneInstall_RestoreOnAnother_ValuesComeBackIdentically) + "-target", async () =>
+        {
+            await BrowserJourney.SignUpAsync(targetPage, "restored@example.com");
+            await targetPage.GotoAsync("reports");
+            await targetPage.WaitForInteractiveAsync();
+            await targetPage.Locator("#ck-restore-file").SetInputFilesAsync(new FilePayload { Name = "backup.ckbackup", MimeType = "application/json", Buffer = backup });
+            await Assertions.Expect(targetPage.GetByTestId("restore-file")).ToHaveTextAsync("Chosen: backup.ckbackup");
+
+            // A wrong passphrase first: a clear message, nothing restored.
+            await targetPage.GetByLabel("The backup's passphrase").FillAsync("not the passphrase at all");
+            await targetPage.GetByRole(AriaRole.Button, new() { Name = "Restore", Exact = true }).ClickAsync();
+            await Assertions.Expect(targetPage.GetByTestId("restore-result")).ToHaveTextAsync("That passphrase does not open this backup. Check it and try again (it is case-sensitive).");
+
+            await targetPage.GetByLabel("The backup's passphrase").FillAsync(passphrase);
+            await targetPage.GetByRole(AriaRole.Button, new() { Name = "Restore", Exact = true }).ClickAsync();
+            await Assertions.Expect(targetPage.GetByTestId("restore-result")).ToContainTextAsync("Restored 1 key and 0 workflows");
+            await Assertions.Expect(targetPage.GetByTestId("report-table").GetByRole(AriaRole.Link)).ToHaveCountAsync(1);
+            await targetPage.ScreenshotAsync("backup-2-restored");
+        });
+
+        var session = Assert.Single(target.OpenSessions());
+        var keys = await target.Services.GetRequiredService<VaultService>().ListKeysAsync(session.AccountId);
+        Assert.Equal(value, await target.Services.GetRequiredService<VaultService>().RevealAsync(session, Assert.Single(keys).Id, TestAccounts.Origin));
     }
 
     private static async Task<(string Name, byte[] Content)> DownloadAsync(IPage page, string format)

@@ -34,6 +34,14 @@ public static class PageExtensions
     /// Runs a browser test's steps; when one fails, saves a screenshot and adds the page's address
     /// and visible text to the failure, so a red CI run says what the browser was showing.
     /// </summary>
+    public static async Task<T> StepsAsync<T>(this IPage page, string name, Func<Task<T>> steps)
+    {
+        var result = default(T);
+        await page.StepsAsync(name, async () => { result = await steps(); });
+        return result!;
+    }
+
+    /// <inheritdoc cref="StepsAsync{T}(IPage, string, Func{Task{T}})"/>
     public static async Task StepsAsync(this IPage page, string name, Func<Task> steps)
     {
         try

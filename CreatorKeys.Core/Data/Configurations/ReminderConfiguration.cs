@@ -42,6 +42,10 @@ public sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outbox
 
         // The sender's query: unsent messages whose next attempt has come.
         builder.HasIndex(m => new { m.SentAt, m.NextAttemptAt });
+        builder.Property(m => m.DedupKey).HasMaxLength(200);
+        builder.Property(m => m.AttachmentName).HasMaxLength(200);
+        builder.Property(m => m.AttachmentContentType).HasMaxLength(100);
+        builder.HasIndex(m => m.DedupKey).IsUnique().HasFilter("\"DedupKey\" IS NOT NULL");
     }
 }
 

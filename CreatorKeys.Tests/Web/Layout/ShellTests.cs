@@ -26,11 +26,11 @@ public sealed class ShellTests : ComponentTestContext
     }
 
     [Fact]
-    public void Placeholders_SayWhatWillComeInPlainWords()
+    public void PageIntros_SayInPlainWordsWhatEachPageIsFor()
     {
         Assert.Contains("which key each one uses", Render<WorkflowsPage>().Markup, StringComparison.Ordinal);
         Assert.Contains("Rotating a key means", Render<RotationPage>().Markup, StringComparison.Ordinal);
-        Assert.Contains("without a single secret", Render<ReportsPage>().Markup, StringComparison.Ordinal);
+        Assert.Contains("It never contains a key's value.", Render<ReportsPage>().Markup, StringComparison.Ordinal);
     }
 
     [Fact]

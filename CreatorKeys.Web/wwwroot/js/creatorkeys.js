@@ -15,6 +15,18 @@ window.creatorKeys = {
       return false;
     }
   },
+  downloadStream: async function (fileName, contentType, streamRef) {
+    const buffer = await streamRef.arrayBuffer();
+    const blob = new Blob([buffer], { type: contentType });
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = fileName;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+  },
   downloadText: function (fileName, text) {
     const blob = new Blob([text], { type: "text/plain;charset=utf-8" });
     const url = URL.createObjectURL(blob);
