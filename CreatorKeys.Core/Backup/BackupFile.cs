@@ -22,7 +22,10 @@ public static class BackupFile
     public const int MaxPassphraseLength = 1024;
 
     /// <summary>A backup larger than this is refused before it is read (a vault of 10,000 keys is a few MB).</summary>
-    public const int MaxFileBytes = 50 * 1024 * 1024;
+    public const int MaxFileBytes = 10 * 1024 * 1024;
+
+    /// <summary>The contents may not unpack to more than this: a file that does is not one we made.</summary>
+    private const int MaxPayloadBytes = 64 * 1024 * 1024;
 
     private const int MaxIterations = 10_000_000;
     private const string CheckPurpose = "creatorkeys/backup/v1/passphrase-check";
@@ -56,6 +59,11 @@ public static class BackupFile
     /// <summary>Opens a backup; the payload, or why not in plain words. Never throws on bad input.</summary>
     public static BackupReadResult Read(ReadOnlySpan<byte> file, string passphrase)
     {
+        if (string.IsNullOrEmpty(passphrase))
+        {
+            return BackupReadResult.Fail(BackupProblem.WrongPassphrase, "Type the passphrase that was chosen when this backup was made.");
+        }
+
         Envelope? envelope;
         try
         {
@@ -94,26 +102,33 @@ public static class BackupFile
             return Altered();
         }
 
-        var (encrypt, expectedCheck) = Keys(passphrase, salt, kdf.Iterations);
+        byte[] encrypt = [];
+        byte[] compressed = [];
         try
         {
+            (encrypt, var expectedCheck) = Keys(passphrase, salt, kdf.Iterations);
             if (!CryptographicOperations.FixedTimeEquals(expectedCheck, check))
             {
-                return BackupReadResult.Fail(BackupProblem.WrongPassphrase, "That passphrase does not open this backup. Check it and try again (it is case-sensitive).");
+                // The check depends on the salt and iteration count too, so a damaged header lands here as well.
+                return BackupReadResult.Fail(BackupProblem.WrongPassphrase, WrongPassphraseMessage);
             }
 
-            var compressed = VaultCrypto.Open(encrypt, data, AssociatedData(envelope));
+            compressed = VaultCrypto.Open(encrypt, data, AssociatedData(envelope));
             return BackupReadResult.Ok(Decompress(compressed), envelope.CreatedAt);
         }
-        catch (Exception ex) when (ex is VaultCryptoException or InvalidDataException)
+        catch (Exception ex) when (ex is VaultCryptoException or InvalidDataException or ArgumentException)
         {
             return Altered();
         }
         finally
         {
             CryptographicOperations.ZeroMemory(encrypt);
+            CryptographicOperations.ZeroMemory(compressed);
         }
     }
+
+    public const string WrongPassphraseMessage =
+        "That passphrase does not open this backup. Check it and try again (it is case-sensitive). If you are sure it is right, this copy of the file is damaged: try another copy.";
 
     private static BackupReadResult Altered() =>
         BackupReadResult.Fail(BackupProblem.Altered, "This backup was changed or damaged after it was made, so it cannot be trusted. Nothing was restored; use another copy of it.");
@@ -154,8 +169,21 @@ public static class BackupFile
     {
         using var input = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
         using var output = new MemoryStream();
-        input.CopyTo(output);
-        return output.ToArray();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = input.Read(buffer)) > 0)
+        {
+            if (output.Length + read > MaxPayloadBytes)
+            {
+                throw new InvalidDataException("The backup's contents are larger than any vault.");
+            }
+
+            output.Write(buffer, 0, read);
+        }
+
+        var payload = output.ToArray();
+        CryptographicOperations.ZeroMemory(output.GetBuffer());
+        return payload;
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new()

@@ -44,13 +44,29 @@ public sealed class BackupService(
         var setup = await db.SetupProgress.AsNoTracking().SingleOrDefaultAsync(p => p.AccountId == accountId, cancellationToken);
         var budget = await db.Users.Where(u => u.Id == accountId).Select(u => u.MonthlyBudgetUsd).SingleOrDefaultAsync(cancellationToken);
 
+        var backupKeys = new List<BackupKey>(keys.Count);
+        foreach (var k in keys)
+        {
+            string value;
+            try
+            {
+                value = vault.DecryptValue(k.Id, k.Environment, k.Ciphertext);
+            }
+            catch (VaultCryptoException)
+            {
+                return new BackupCreateResult(null, null, $"The stored value of “{k.Label}” ({k.Environment.Code()}) cannot be read, so no backup was made. Replace or delete that key, then try again.");
+            }
+
+            backupKeys.Add(new BackupKey(k.Id, k.SlotId, k.ProviderId, k.ProviderName, k.Environment, k.Label, value,
+                k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.IssuedAt, k.CreatedAt, k.UpdatedAt, k.RetiredAt, k.CompromisedAt, k.RotatedInAt, k.RotationDays, k.DueNowSince));
+        }
+
         var now = time.GetUtcNow();
         var payload = new BackupPayload(
             PayloadVersion,
             now,
             budget,
-            [.. keys.Select(k => new BackupKey(k.Id, k.SlotId, k.ProviderId, k.ProviderName, k.Environment, k.Label, vault.DecryptValue(k.Id, k.Environment, k.Ciphertext),
-                k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.IssuedAt, k.CreatedAt, k.UpdatedAt, k.RetiredAt, k.CompromisedAt, k.RotatedInAt, k.RotationDays, k.DueNowSince))],
+            backupKeys,
             [.. workflows.Select(w => new BackupWorkflow(w.Id, w.Name, w.Platform, w.Environment, w.Location, w.Notes, w.CreatedAt, w.UpdatedAt,
                 [.. w.KeyUses.Select(u => new BackupKeyUse(u.KeyId, u.VariableName))]))],
             [.. rotations.Select(r => new BackupRotation(r.Id, r.SlotId, r.OldKeyId, r.NewKeyId, r.Reason, r.Urgent, r.Note, r.Step, r.IsActive, r.OverrideUsed,
@@ -68,7 +84,7 @@ public sealed class BackupService(
         }
         finally
         {
-            // The plaintext values lived in this buffer only.
+            // Clear the serialized copy of the values (the strings themselves are left to the garbage collector).
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(json);
         }
     }
@@ -83,15 +99,6 @@ public sealed class BackupService(
         if (file.Length > BackupFile.MaxFileBytes)
         {
             return BackupRestoreResult.Fail($"This file is larger than any backup ({BackupFile.MaxFileBytes / (1024 * 1024)} MB at most).");
-        }
-
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var accountId = session.AccountId;
-        if (await db.ApiKeys.AnyAsync(k => k.AccountId == accountId, cancellationToken)
-            || await db.Workflows.AnyAsync(w => w.AccountId == accountId, cancellationToken)
-            || await db.CustomProviders.AnyAsync(p => p.AccountId == accountId, cancellationToken))
-        {
-            return BackupRestoreResult.Fail("A backup can only be restored into an empty vault, so nothing is mixed up or overwritten. Restore it into a new account (or a new install).");
         }
 
         var read = BackupFile.Read(file, passphrase ?? "");
@@ -119,9 +126,22 @@ public sealed class BackupService(
             return BackupRestoreResult.Fail("This backup's contents cannot be read by this version of CreatorKeys. Nothing was restored.");
         }
 
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var accountId = session.AccountId;
+        // One write transaction from the emptiness check to the last insert: two restores at once cannot both pass the check.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await db.ApiKeys.AnyAsync(k => k.AccountId == accountId, cancellationToken)
+            || await db.Workflows.AnyAsync(w => w.AccountId == accountId, cancellationToken)
+            || await db.CustomProviders.AnyAsync(p => p.AccountId == accountId, cancellationToken))
+        {
+            return BackupRestoreResult.Fail("A backup can only be restored into an empty vault, so nothing is mixed up or overwritten. Delete the keys and workflows in this vault first, or restore on a new install.");
+        }
+
         try
         {
-            return await RestorePayloadAsync(db, session, payload, read.CreatedAt, origin, cancellationToken);
+            var result = await RestorePayloadAsync(db, session, payload, read.CreatedAt, origin, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or DbUpdateException or NullReferenceException)
         {

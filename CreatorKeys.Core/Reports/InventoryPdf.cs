@@ -73,13 +73,17 @@ public static class InventoryPdf
         var y = Margin;
         gfx.DrawString("Key inventory", fonts.Title, XBrushes.Black, new XPoint(Margin, y + 20));
         y += 34;
-        gfx.DrawString($"Account {report.Account} · generated {report.GeneratedAt:yyyy-MM-dd HH:mm} UTC · {report.Filter.Describe()} · {report.Rows.Count} key(s)", fonts.Body, XBrushes.Black, new XPoint(Margin, y));
-        y += 14;
+        foreach (var line in Wrap(gfx, $"Account {report.Account} · generated {report.GeneratedAt:yyyy-MM-dd HH:mm} UTC · {report.Filter.Describe()} · {report.Rows.Count} key(s)", fonts.Body, page.Width.Point - 2 * Margin))
+        {
+            gfx.DrawString(line, fonts.Body, XBrushes.Black, new XPoint(Margin, y));
+            y += 14;
+        }
+
         gfx.DrawString("This report lists keys by their name and hint only. It never contains a key's value.", fonts.Body, XBrushes.DimGray, new XPoint(Margin, y));
         y += 28;
 
         // Summary table.
-        gfx.DrawString("Summary", fonts.Heading, XBrushes.Black, new XPoint(Margin, y));
+        gfx.DrawString("Summary of the whole vault", fonts.Heading, XBrushes.Black, new XPoint(Margin, y));
         y += 10;
         string[] headers = ["Environment", "Keys in use", "Caps total (USD / month)", "On schedule", "Due within 30 days", "Overdue"];
         double[] widths = [110, 80, 150, 90, 120, 80];
@@ -94,7 +98,9 @@ public static class InventoryPdf
 
         y += 14;
         var missing = report.Summary.ProvidersMissingAnEnvironment;
-        var missingText = missing.Count == 0
+        var missingText = report.Summary.Environments.Sum(e => e.Keys) == 0
+            ? "No key is in use yet."
+            : missing.Count == 0
             ? "Every service has its DEV, STAGING and PROD key."
             : $"Services missing an environment: {string.Join("; ", missing)}.";
         foreach (var line in Wrap(gfx, missingText, fonts.Body, page.Width.Point - 2 * Margin))

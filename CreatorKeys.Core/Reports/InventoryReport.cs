@@ -79,7 +79,7 @@ public sealed record InventorySummary(
     public const int DueSoonDays = 30;
 }
 
-/// <summary>The inventory as generated: header facts, summary, rows.</summary>
+/// <summary>The inventory as generated: header facts, the summary of the whole vault, and the rows the filter selected.</summary>
 public sealed record InventoryReport(
     string Account,
     DateTimeOffset GeneratedAt,

@@ -67,7 +67,8 @@ public sealed class InventoryReportService(
             .ThenBy(r => r.Status)
             .ThenBy(r => r.Label, StringComparer.OrdinalIgnoreCase)
             .ToList();
-        return new InventoryReport(account, time.GetUtcNow(), today, filter, Summarise(rows, today, keys.Select(k => (k.ProviderId, k.ProviderName)).ToList()), rows);
+        // The summary is of the whole vault: a filtered one would call a service "missing" the environments filtered out.
+        return new InventoryReport(account, time.GetUtcNow(), today, filter, Summarise(all, today, keys.Select(k => (k.ProviderId, k.ProviderName)).ToList()), rows);
     }
 
     private static ReportStatus ToReportStatus(KeyStatus status) => status switch

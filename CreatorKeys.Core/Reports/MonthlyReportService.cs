@@ -67,21 +67,27 @@ public sealed class MonthlyReportService(
                 continue;
             }
 
-            var report = await reports.BuildAsync(account.Id, InventoryFilter.All, cancellationToken);
-            using var pdf = new MemoryStream();
-            InventoryPdf.Write(report, pdf);
-            var (subject, text, html) = Compose(report, today);
-            await using var write = await dbFactory.CreateDbContextAsync(cancellationToken);
-            outbox.Stage(write, account.Id, OutboxMessageKind.MonthlyReport, account.Email!, subject, text, html,
-                new MessageAttachment(InventoryExports.FileName(report, ExportFormat.Pdf), "application/pdf", pdf.ToArray()), dedup);
             try
             {
+                var report = await reports.BuildAsync(account.Id, InventoryFilter.All, cancellationToken);
+                using var pdf = new MemoryStream();
+                InventoryPdf.Write(report, pdf);
+                var (subject, text, html) = Compose(report, today);
+                await using var write = await dbFactory.CreateDbContextAsync(cancellationToken);
+                outbox.Stage(write, account.Id, OutboxMessageKind.MonthlyReport, account.Email!, subject, text, html,
+                    new MessageAttachment(InventoryExports.FileName(report, ExportFormat.Pdf), "application/pdf", pdf.ToArray()), dedup);
+                activity.Stage(write, account.Id, ActivityAction.ReportExported, RequestOrigin.System, targetName: $"PDF by monthly email, {report.Rows.Count} key(s)");
                 await write.SaveChangesAsync(cancellationToken);
                 queued++;
             }
             catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteExtendedErrorCode: 2067 })
             {
                 logger.LogInformation("The monthly report for account {AccountId} was queued by a concurrent run.", account.Id);
+            }
+            catch (Exception ex) when (ex is DbUpdateException or SqliteException or InvalidOperationException or IOException)
+            {
+                // One account's report must not stop the others'; the next daily run tries again.
+                logger.LogError(ex, "The monthly report for account {AccountId} could not be queued.", account.Id);
             }
         }
 

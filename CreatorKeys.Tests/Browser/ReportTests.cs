@@ -113,7 +113,7 @@ public sealed class ReportTests(BrowserFixture browser)
             // A wrong passphrase first: a clear message, nothing restored.
             await targetPage.GetByLabel("The backup's passphrase").FillAsync("not the passphrase at all");
             await targetPage.GetByRole(AriaRole.Button, new() { Name = "Restore", Exact = true }).ClickAsync();
-            await Assertions.Expect(targetPage.GetByTestId("restore-result")).ToHaveTextAsync("That passphrase does not open this backup. Check it and try again (it is case-sensitive).");
+            await Assertions.Expect(targetPage.GetByTestId("restore-result")).ToHaveTextAsync(CreatorKeys.Core.Backup.BackupFile.WrongPassphraseMessage);
 
             await targetPage.GetByLabel("The backup's passphrase").FillAsync(passphrase);
             await targetPage.GetByRole(AriaRole.Button, new() { Name = "Restore", Exact = true }).ClickAsync();

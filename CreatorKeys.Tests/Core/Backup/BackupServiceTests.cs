@@ -124,8 +124,21 @@ public sealed class BackupServiceTests : IAsyncLifetime
         var result = await target.Services.GetRequiredService<BackupService>().RestoreAsync(session, backup, "lantern orbit pickle meadows", TestAccounts.Origin);
 
         Assert.False(result.Succeeded);
-        Assert.Equal("That passphrase does not open this backup. Check it and try again (it is case-sensitive).", result.Error);
+        Assert.Equal(BackupFile.WrongPassphraseMessage, result.Error);
         Assert.Empty(await target.Vault.ListKeysAsync(session.AccountId));
+    }
+
+    [Fact]
+    public async Task Restore_NoPassphrase_AsksForIt()
+    {
+        await AddKeyAsync("PROD — OpenAI — only");
+        var backup = await CreateAsync();
+
+        var (target, session) = await EmptyTargetAsync();
+        await using var _ = target;
+        var result = await target.Services.GetRequiredService<BackupService>().RestoreAsync(session, backup, "", TestAccounts.Origin);
+
+        Assert.Equal("Type the passphrase that was chosen when this backup was made.", result.Error);
     }
 
     [Fact]
@@ -168,7 +181,7 @@ public sealed class BackupServiceTests : IAsyncLifetime
         // A changed iteration count derives another key: to the reader that is indistinguishable from a wrong passphrase.
         Assert.Equal(
             field == "iterations"
-                ? "That passphrase does not open this backup. Check it and try again (it is case-sensitive)."
+                ? BackupFile.WrongPassphraseMessage
                 : "This backup was changed or damaged after it was made, so it cannot be trusted. Nothing was restored; use another copy of it.",
             result.Error);
     }

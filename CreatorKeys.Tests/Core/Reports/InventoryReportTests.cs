@@ -65,7 +65,10 @@ public sealed class InventoryReportTests : IAsyncLifetime
         var retired = await AddAsync("Anthropic", VaultEnvironment.Prod, "PROD — Anthropic — old", daysOld: 10);
         await _host.Vault.RetireKeyAsync(_accountId, retired.Id, TestAccounts.Origin);
 
-        Assert.Equal(["DEV — OpenAI — play"], (await Reports.BuildAsync(_accountId, new InventoryFilter(Environment: VaultEnvironment.Dev))).Rows.Select(r => r.Label));
+        var devOnly = await Reports.BuildAsync(_accountId, new InventoryFilter(Environment: VaultEnvironment.Dev));
+        Assert.Equal(["DEV — OpenAI — play"], devOnly.Rows.Select(r => r.Label));
+        // The summary stays the whole vault's: filtering to DEV does not make OpenAI "missing" its PROD key.
+        Assert.Equal(["OpenAI (STAGING)"], devOnly.Summary.ProvidersMissingAnEnvironment);
         Assert.Equal(2, (await Reports.BuildAsync(_accountId, new InventoryFilter(Provider: " openai "))).Rows.Count);
         Assert.Equal(["PROD — Anthropic — old"], (await Reports.BuildAsync(_accountId, new InventoryFilter(Status: ReportStatus.Retired))).Rows.Select(r => r.Label));
         Assert.Equal(["PROD — OpenAI — main"], (await Reports.BuildAsync(_accountId, new InventoryFilter(DueWithinDays: 30))).Rows.Select(r => r.Label));
