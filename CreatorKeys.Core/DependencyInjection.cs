@@ -53,9 +53,10 @@ public static class DependencyInjection
 
         // One context per operation (IDbContextFactory); Identity's stores get a scoped one from the same factory.
         services.AddSingleton<RotationScheduleInterceptor>();
+        services.AddSingleton<ActivityChainInterceptor>();
         services.AddDbContextFactory<CreatorKeysDbContext>((provider, options) => options
             .UseSqlite(dataFolder.ConnectionString)
-            .AddInterceptors(provider.GetRequiredService<RotationScheduleInterceptor>()));
+            .AddInterceptors(provider.GetRequiredService<RotationScheduleInterceptor>(), provider.GetRequiredService<ActivityChainInterceptor>()));
         // A real query, not just "can open the file": SQLite opens a damaged file happily.
         services.AddHealthChecks().AddDbContextCheck<CreatorKeysDbContext>("database", customTestQuery: async (db, ct) =>
         {
@@ -69,6 +70,7 @@ public static class DependencyInjection
         services.AddSingleton<VaultSessionStore>();
         services.AddHostedService<VaultAutoLock>();
         services.AddSingleton<ActivityService>();
+        services.AddSingleton<ActivityChain>();
         services.AddSingleton<VaultService>();
         services.AddSingleton<ProviderService>();
         services.AddSingleton<SetupService>();

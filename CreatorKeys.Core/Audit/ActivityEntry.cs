@@ -28,4 +28,13 @@ public sealed class ActivityEntry
     public string? IpAddress { get; set; }
 
     public string? UserAgent { get; set; }
+
+    /// <summary>1, 2, 3 … within the account: a gap means an entry was removed.</summary>
+    public long Sequence { get; set; }
+
+    /// <summary>The previous entry's <see cref="Hash"/> (64 hex digits; zeros for the first).</summary>
+    public string PreviousHash { get; set; } = "";
+
+    /// <summary>SHA-256 over this entry's content and <see cref="PreviousHash"/>, as hex: the chain that makes tampering visible.</summary>
+    public string Hash { get; set; } = "";
 }

@@ -52,7 +52,8 @@ public sealed class ActivityService(IDbContextFactory<CreatorKeysDbContext> dbFa
         VaultEnvironment? environment) => new()
         {
             AccountId = accountId,
-            At = time.GetUtcNow(),
+            // Whole milliseconds: the database keeps times to 0.1 ms, and the chain's hash must read back the same.
+            At = ActivityChain.ToWholeMilliseconds(time.GetUtcNow()),
             Action = action,
             TargetId = targetId,
             TargetName = Truncate(targetName, ActivityEntry.MaxTargetNameLength),

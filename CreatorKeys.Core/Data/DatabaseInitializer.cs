@@ -21,6 +21,7 @@ public static class DatabaseInitializer
         // WAL lets readers and the writer work at once; the setting is stored in the file itself.
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         await services.GetRequiredService<DueDateRefresher>().RefreshAsync(cancellationToken);
+        await Audit.ActivityChain.BackfillAsync(db, cancellationToken);
         logger.LogInformation("Database ready at {DatabasePath}; {Count} migration(s) applied.", dataFolder.DatabasePath, pending);
     }
 }

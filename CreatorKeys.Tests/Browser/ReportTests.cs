@@ -64,6 +64,15 @@ public sealed class ReportTests(BrowserFixture browser)
             }
 
             await page.ScreenshotAsync("reports-2-prod");
+
+            // Every download is in the activity log, and the log verifies as intact.
+            await page.GotoAsync("activity");
+            await page.WaitForInteractiveAsync();
+            await Assertions.Expect(page.GetByText("Downloaded the key inventory")).ToHaveCountAsync(3);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Verify the log" }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("verify-result")).ToContainTextAsync("Intact: all");
+            Assert.Empty(await page.SeriousAccessibilityViolationsAsync());
+            await page.ScreenshotAsync("activity-verified");
         });
     }
 

@@ -20,5 +20,9 @@ public sealed class ActivityEntryConfiguration : IEntityTypeConfiguration<Activi
 
         builder.HasOne<Account>().WithMany().HasForeignKey(e => e.AccountId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(e => new { e.AccountId, e.At });
+        builder.Property(e => e.PreviousHash).HasMaxLength(64);
+        builder.Property(e => e.Hash).HasMaxLength(64);
+        // One chain per account; a unique sequence means two writers can never fork it.
+        builder.HasIndex(e => new { e.AccountId, e.Sequence }).IsUnique();
     }
 }

@@ -113,9 +113,22 @@ namespace CreatorKeys.Core.Data.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("IpAddress")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("TargetId")
                         .HasMaxLength(64)
@@ -132,6 +145,9 @@ namespace CreatorKeys.Core.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("AccountId", "At");
+
+                    b.HasIndex("AccountId", "Sequence")
+                        .IsUnique();
 
                     b.ToTable("Activity");
                 });
