@@ -149,6 +149,14 @@ internal sealed class ActivityChainInterceptor(Data.DataFolder dataFolder) : Sav
 
     public override void SaveChangesFailed(DbContextErrorEventData eventData) => Release(eventData.Context);
 
+    public override void SaveChangesCanceled(DbContextEventData eventData) => Release(eventData.Context);
+
+    public override Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Release(eventData.Context);
+        return Task.CompletedTask;
+    }
+
     public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
     {
         Release(eventData.Context);
