@@ -34,6 +34,7 @@ app.MapStaticAssets();
 app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
 app.MapAccountEndpoints();
 app.MapReportEndpoints();
+app.MapActivityEndpoints();
 app.MapHangfireDashboard("/hangfire", new DashboardOptions
 {
     Authorization = [],

@@ -43,4 +43,5 @@ public enum ActivityAction
     BackupCreated,
     BackupRestored,
     MonthlyReportChanged,
+    ActivityExported,
 }

@@ -45,6 +45,7 @@ public static class ActivityText
         ActivityAction.BackupCreated => "Downloaded an encrypted backup",
         ActivityAction.BackupRestored => "Restored the vault from a backup",
         ActivityAction.MonthlyReportChanged => "Changed the monthly report email",
+        ActivityAction.ActivityExported => "Downloaded the activity log",
         _ => action.ToString(),
     };
 }

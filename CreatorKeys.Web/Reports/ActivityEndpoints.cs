@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Security.Claims;
+using CreatorKeys.Core.Audit;
+using CreatorKeys.Core.Reminders;
+using CreatorKeys.Core.Vault;
+using CreatorKeys.Web.Accounts;
+
+namespace CreatorKeys.Web.Reports;
+
+/// <summary>The activity log as CSV: <c>/activity/export.csv</c> with the page's filters. Signed-in only, own log only.</summary>
+internal static class ActivityEndpoints
+{
+    public static void MapActivityEndpoints(this IEndpointRouteBuilder app) =>
+        app.MapGet("/activity/export.csv", ExportAsync).RequireAuthorization();
+
+    public static string Query(string? action, string? environment, string? from, string? to)
+    {
+        var parts = new List<string>();
+        void Add(string name, string? value)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                parts.Add($"{name}={Uri.EscapeDataString(value.Trim())}");
+            }
+        }
+
+        Add("action", action);
+        Add("environment", environment);
+        Add("from", from);
+        Add("to", to);
+        return parts.Count == 0 ? "" : "?" + string.Join("&", parts);
+    }
+
+    /// <summary>Reads the filter; dates are calendar days in the configured time zone, "to" included.</summary>
+    public static bool TryParse(string? action, string? environment, string? from, string? to, TimeZoneInfo timeZone, out ActivityFilter filter, out string problem)
+    {
+        filter = ActivityFilter.None;
+        problem = "";
+        ActivityAction? parsedAction = null;
+        if (!string.IsNullOrWhiteSpace(action))
+        {
+            if (!Enum.TryParse<ActivityAction>(action.Trim(), ignoreCase: true, out var value) || !Enum.IsDefined(value) || action.Trim().All(char.IsDigit))
+            {
+                problem = "That kind of activity is not one CreatorKeys records.";
+                return false;
+            }
+
+            parsedAction = value;
+        }
+
+        VaultEnvironment? parsedEnvironment = null;
+        if (!string.IsNullOrWhiteSpace(environment))
+        {
+            parsedEnvironment = VaultEnvironments.All.Cast<VaultEnvironment?>().FirstOrDefault(e => string.Equals(e!.Value.Code(), environment.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (parsedEnvironment is null)
+            {
+                problem = "The environment must be DEV, STAGING or PROD.";
+                return false;
+            }
+        }
+
+        if (!TryDay(from, out var fromDay) || !TryDay(to, out var toDay))
+        {
+            problem = "Dates must look like 2026-11-28.";
+            return false;
+        }
+
+        if (fromDay is { } f && toDay is { } t && t < f)
+        {
+            problem = "The end date is before the start date.";
+            return false;
+        }
+
+        filter = new ActivityFilter(parsedAction, parsedEnvironment, Start(fromDay, timeZone), Start(toDay?.AddDays(1), timeZone));
+        return true;
+    }
+
+    private static bool TryDay(string? text, out DateOnly? day)
+    {
+        day = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return true;
+        }
+
+        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
+        {
+            day = value;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static DateTimeOffset? Start(DateOnly? day, TimeZoneInfo timeZone)
+    {
+        if (day is not { } value)
+        {
+            return null;
+        }
+
+        var local = value.ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(local, timeZone.GetUtcOffset(local));
+    }
+
+    private static async Task<IResult> ExportAsync(string? action, string? environment, string? from, string? to, HttpContext http, ActivityService activity, ReminderService reminders, CancellationToken cancellationToken)
+    {
+        if (!TryParse(action, environment, from, to, reminders.TimeZone, out var filter, out var problem))
+        {
+            return Results.Problem(problem, statusCode: StatusCodes.Status400BadRequest, title: "That activity filter is not valid");
+        }
+
+        var accountId = http.User.FindFirstValue(ClaimTypes.NameIdentifier)!;
+        var csv = await activity.ExportCsvAsync(accountId, filter, http.Origin(), cancellationToken);
+        http.Response.Headers.CacheControl = "no-store";
+        return Results.File(csv, "text/csv; charset=utf-8", $"creatorkeys-activity-{reminders.Today:yyyy-MM-dd}.csv");
+    }
+}
