@@ -21,6 +21,8 @@ builder.AddWebServices();
 var app = builder.Build();
 await app.Services.InitializeDatabaseAsync();
 
+// First, so every response carries them, sign-in redirects included.
+app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -28,6 +30,9 @@ if (!app.Environment.IsDevelopment())
 }
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+// Called here (not left to the host's automatic placement before all middleware) so the headers above apply to challenges too.
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
