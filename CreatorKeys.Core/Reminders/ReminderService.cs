@@ -44,7 +44,9 @@ public sealed class ReminderService(
         List<DueKeyRow> due;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            var query = db.ApiKeys.AsNoTracking().Where(k => k.Status == KeyStatus.Current && k.DueOn != null && k.DueOn <= horizon);
+            // A key already being replaced needs no reminder: the creator is on it (the rotation page shows its steps).
+            var query = db.ApiKeys.AsNoTracking().Where(k => k.Status == KeyStatus.Current && k.DueOn != null && k.DueOn <= horizon
+                && !db.Rotations.Any(r => r.IsActive && r.OldKeyId == k.Id));
             if (accountId is not null)
             {
                 query = query.Where(k => k.AccountId == accountId);

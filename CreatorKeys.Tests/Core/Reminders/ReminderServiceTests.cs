@@ -320,6 +320,19 @@ public sealed class ReminderServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Check_KeyAlreadyBeingReplaced_IsNotReminded_UntilTheRotationIsCancelled()
+    {
+        var key = await AddKeyAsync(VaultEnvironment.Prod, daysOld: 95);
+        var rotations = _host.Services.GetRequiredService<CreatorKeys.Core.Rotation.RotationService>();
+        var started = await rotations.StartAsync(_accountId, key.Id, CreatorKeys.Core.Rotation.RotationReason.Scheduled, null, TestAccounts.Origin);
+
+        Assert.Equal(0, (await Reminders.CheckAsync()).RemindersCreated);
+
+        await rotations.CancelAsync(_accountId, started.Rotation!.Id, TestAccounts.Origin);
+        Assert.Equal(1, (await Reminders.CheckAsync()).RemindersCreated);
+    }
+
+    [Fact]
     public async Task Notifications_CountUnread_AndMarkRead()
     {
         await AddKeyAsync(VaultEnvironment.Prod, daysOld: 88, provider: "OpenAI");
