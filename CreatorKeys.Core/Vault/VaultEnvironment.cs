@@ -25,6 +25,10 @@ public static class VaultEnvironments
         _ => throw new ArgumentOutOfRangeException(nameof(environment), environment, "Unknown environment."),
     };
 
+    /// <summary>Reads an environment code ("DEV", "staging", " PROD "), as typed in a link or a form; null when it is none.</summary>
+    public static VaultEnvironment? ParseCode(string? code) =>
+        string.IsNullOrWhiteSpace(code) ? null : All.Cast<VaultEnvironment?>().FirstOrDefault(e => string.Equals(e!.Value.Code(), code.Trim(), StringComparison.OrdinalIgnoreCase));
+
     /// <summary>One plain sentence that explains the environment to a non-technical creator.</summary>
     public static string Explanation(this VaultEnvironment environment) => environment switch
     {

@@ -76,7 +76,7 @@ internal static class ReportEndpoints
         VaultEnvironment? parsedEnvironment = null;
         if (!string.IsNullOrWhiteSpace(environment))
         {
-            parsedEnvironment = VaultEnvironments.All.Cast<VaultEnvironment?>().FirstOrDefault(e => string.Equals(e!.Value.Code(), environment.Trim(), StringComparison.OrdinalIgnoreCase));
+            parsedEnvironment = VaultEnvironments.ParseCode(environment);
             if (parsedEnvironment is null)
             {
                 problem = "The environment must be DEV, STAGING or PROD.";

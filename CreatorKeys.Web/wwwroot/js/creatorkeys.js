@@ -17,18 +17,12 @@ window.creatorKeys = {
   },
   downloadStream: async function (fileName, contentType, streamRef) {
     const buffer = await streamRef.arrayBuffer();
-    const blob = new Blob([buffer], { type: contentType });
-    const url = URL.createObjectURL(blob);
-    const link = document.createElement("a");
-    link.href = url;
-    link.download = fileName;
-    document.body.appendChild(link);
-    link.click();
-    link.remove();
-    setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+    window.creatorKeys.saveBlob(fileName, new Blob([buffer], { type: contentType }));
   },
   downloadText: function (fileName, text) {
-    const blob = new Blob([text], { type: "text/plain;charset=utf-8" });
+    window.creatorKeys.saveBlob(fileName, new Blob([text], { type: "text/plain;charset=utf-8" }));
+  },
+  saveBlob: function (fileName, blob) {
     const url = URL.createObjectURL(blob);
     const link = document.createElement("a");
     link.href = url;
