@@ -4,6 +4,7 @@ using CreatorKeys.Web.Accounts;
 using CreatorKeys.Web.Reminders;
 using Hangfire;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
 
@@ -65,7 +66,14 @@ public static class DependencyInjection
         {
             options.Cookie.Name = "CreatorKeys.Antiforgery";
             options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
+
+        // Behind a reverse proxy on the same machine (Caddy, nginx) that ends HTTPS, the app still
+        // knows the request was secure (HSTS, Secure cookies) and who sent it (activity log).
+        // Only proxies on loopback are believed: the default KnownProxies.
+        services.Configure<ForwardedHeadersOptions>(options =>
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
 
         services.AddHangfire(configuration => configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)

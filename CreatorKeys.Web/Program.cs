@@ -21,7 +21,8 @@ builder.AddWebServices();
 var app = builder.Build();
 await app.Services.InitializeDatabaseAsync();
 
-// First, so every response carries them, sign-in redirects included.
+app.UseForwardedHeaders();
+// Before everything else that answers, so every response carries them, sign-in redirects included.
 app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
 {

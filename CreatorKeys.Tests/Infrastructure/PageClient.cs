@@ -13,10 +13,16 @@ public sealed class PageClient : IDisposable
 {
     private static readonly HtmlParser Parser = new();
 
-    public PageClient(Uri baseAddress, CookieContainer? cookies = null)
+    public PageClient(Uri baseAddress, CookieContainer? cookies = null, bool trustSelfSignedCertificate = false)
     {
         Cookies = cookies ?? new CookieContainer();
-        Http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = Cookies }) { BaseAddress = baseAddress };
+        var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = Cookies };
+        if (trustSelfSignedCertificate)
+        {
+            handler.ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator;
+        }
+
+        Http = new HttpClient(handler) { BaseAddress = baseAddress };
     }
 
     public HttpClient Http { get; }
@@ -72,12 +78,19 @@ public sealed class PageClient : IDisposable
     /// <summary>A response; <see cref="Location"/> is the redirect's path and query, whether the app sent it absolute or not.</summary>
     public sealed record PageResponse(HttpStatusCode Status, string? Location, string Html, IDocument Document)
     {
+        /// <summary>The response's headers (Set-Cookie included), for tests of cookie flags and hardening headers.</summary>
+        public IReadOnlyDictionary<string, string[]> Headers { get; init; } = new Dictionary<string, string[]>();
+
+        public IReadOnlyList<string> SetCookies => Headers.TryGetValue("Set-Cookie", out var values) ? values : [];
+
         public static async Task<PageResponse> ReadAsync(HttpResponseMessage response)
         {
             var html = await response.Content.ReadAsStringAsync();
             var location = response.Headers.Location;
             var path = location is null ? null : location.IsAbsoluteUri ? location.PathAndQuery : location.ToString();
-            return new PageResponse(response.StatusCode, path, html, Parser.ParseDocument(html));
+            var headers = response.Headers.Concat(response.Content.Headers)
+                .ToDictionary(h => h.Key, h => h.Value.ToArray(), StringComparer.OrdinalIgnoreCase);
+            return new PageResponse(response.StatusCode, path, html, Parser.ParseDocument(html)) { Headers = headers };
         }
 
         /// <summary>The validation messages shown inside the same field block as the input with this id.</summary>
