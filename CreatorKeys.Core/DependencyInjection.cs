@@ -104,7 +104,8 @@ public static class DependencyInjection
     {
         services.AddIdentityCore<Account>()
             .AddEntityFrameworkStores<CreatorKeysDbContext>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<AuthenticatorCodeProvider>(TokenOptions.DefaultAuthenticatorProvider);
 
         services.AddOptions<IdentityOptions>().Configure<IOptions<AccountOptions>>((identity, accounts) =>
         {
@@ -128,6 +129,7 @@ public static class DependencyInjection
             hasher.IterationCount = vault.Value.KeyDerivationIterations);
 
         services.AddScoped<AccountService>();
+        services.AddScoped<TwoFactorService>();
         services.AddSingleton<InstallAdmin>();
     }
 

@@ -1,8 +1,10 @@
 using CreatorKeys.Core.Accounts;
 using CreatorKeys.Core.Import;
+using CreatorKeys.Core.Vault;
 using CreatorKeys.Web.Accounts;
 using CreatorKeys.Web.Reminders;
 using Hangfire;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
@@ -60,6 +62,17 @@ public static class DependencyInjection
             options.SlidingExpiration = true;
             options.ExpireTimeSpan = TimeSpan.FromHours(12);
             options.Events.OnValidatePrincipal = VaultCookieValidator.ValidatePrincipalAsync;
+        });
+
+        // The cookie between a right password and the second step: minutes, not hours.
+        services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, options =>
+        {
+            options.Cookie.Name = "CreatorKeys.TwoStep";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.ExpireTimeSpan = VaultSessionStore.SecondStepWindow;
+            options.SlidingExpiration = false;
         });
 
         services.AddAntiforgery(options =>

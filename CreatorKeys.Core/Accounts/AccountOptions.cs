@@ -19,6 +19,9 @@ public sealed class AccountOptions
 
     [Range(1, 1440)]
     public int LockoutMinutes { get; set; } = 15;
+
+    /// <summary>Every account must use two-step sign-in (an authenticator app) before it can open its vault.</summary>
+    public bool RequireTwoFactor { get; set; }
 }
 
 public enum RegistrationPolicy

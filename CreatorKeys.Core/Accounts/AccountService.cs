@@ -17,6 +17,7 @@ public sealed class AccountService(
     UserManager<Account> users,
     IDbContextFactory<CreatorKeysDbContext> dbFactory,
     ActivityService activity,
+    TwoFactorService twoFactor,
     IOptions<AccountOptions> accountOptions,
     IOptions<VaultOptions> vaultOptions,
     TimeProvider time)
@@ -26,6 +27,7 @@ public sealed class AccountService(
     public const string NewPasswordField = "NewPassword";
     public const string CurrentPasswordField = "CurrentPassword";
     public const string RecoveryCodeField = "RecoveryCode";
+    public const string SecondStepField = "SecondStepCode";
 
     // Sign-up checks "is this the first account?" and then inserts; one at a time keeps that honest.
     private static readonly SemaphoreSlim SignUpGate = new(1, 1);
@@ -120,6 +122,34 @@ public sealed class AccountService(
     /// Spends the same time as checking a real password, so a sign-in with an unknown email
     /// does not answer faster than one with a known email and a wrong password.
     /// </summary>
+    /// <summary>
+    /// Checks the password of a sign-in; wrong ones count toward the lockout. With two-step
+    /// sign-in on, a right password answers <see cref="SignInResult.TwoFactorRequired"/> and
+    /// leaves the count alone: only the second step clears it, so guessing codes after a
+    /// stolen password still runs into the lockout.
+    /// </summary>
+    public async Task<SignInResult> CheckSignInPasswordAsync(Account account, string password)
+    {
+        if (await users.IsLockedOutAsync(account))
+        {
+            return SignInResult.LockedOut;
+        }
+
+        if (await users.CheckPasswordAsync(account, password))
+        {
+            if (account.TwoFactorEnabled)
+            {
+                return SignInResult.TwoFactorRequired;
+            }
+
+            await users.ResetAccessFailedCountAsync(account);
+            return SignInResult.Success;
+        }
+
+        await users.AccessFailedAsync(account);
+        return await users.IsLockedOutAsync(account) ? SignInResult.LockedOut : SignInResult.Failed;
+    }
+
     public void SpendPasswordCheckTime(string password) =>
         users.PasswordHasher.VerifyHashedPassword(new Account(), TimingDummyHash.Value, password);
 
@@ -165,7 +195,8 @@ public sealed class AccountService(
     /// "Forgot password": the recovery code unwraps the vault key, the new password re-wraps
     /// it, and a new recovery code replaces the used one. Wrong codes count toward lockout.
     /// </summary>
-    public async Task<AccountOutcome> ResetPasswordWithRecoveryCodeAsync(string email, string recoveryCode, string newPassword, RequestOrigin origin, CancellationToken cancellationToken = default)
+    /// <remarks>An account with two-step sign-in also needs <paramref name="secondStepCode"/>: a code from its authenticator app or one of its two-step recovery codes.</remarks>
+    public async Task<AccountOutcome> ResetPasswordWithRecoveryCodeAsync(string email, string recoveryCode, string newPassword, RequestOrigin origin, string? secondStepCode = null, CancellationToken cancellationToken = default)
     {
         const string NoMatch = "That email and recovery code do not match. Check the code in your emergency kit.";
         var code = RecoveryCode.Normalize(recoveryCode);
@@ -205,6 +236,22 @@ public sealed class AccountService(
         {
             vault.Dispose();
             return AccountOutcome.Failure(NewPasswordField, passwordErrors);
+        }
+
+        // Checked last, so a rejected new password does not use up a one-time code.
+        if (account.TwoFactorEnabled)
+        {
+            var secondStep = await twoFactor.VerifySecondStepAsync(account, secondStepCode);
+            if (secondStep is SecondStepResult.Wrong or SecondStepResult.LockedOut)
+            {
+                vault.Dispose();
+                await activity.RecordAsync(account.Id, ActivityAction.SignInFailed, origin, targetName: "Wrong two-step code with the recovery code", cancellationToken: cancellationToken);
+                return secondStep == SecondStepResult.LockedOut
+                    ? AccountOutcome.LockedOut(LockedOutMessage())
+                    : AccountOutcome.Failure(SecondStepField, string.IsNullOrWhiteSpace(secondStepCode)
+                        ? "This account uses two-step sign-in: type the code your authenticator app shows, or one of your two-step recovery codes."
+                        : "That two-step code did not work. Type the code your authenticator app shows now, or an unused two-step recovery code.");
+            }
         }
 
         var newCode = RecoveryCode.Generate();

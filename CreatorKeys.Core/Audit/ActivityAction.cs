@@ -44,4 +44,7 @@ public enum ActivityAction
     BackupRestored,
     MonthlyReportChanged,
     ActivityExported,
+    TwoFactorEnabled,
+    TwoFactorDisabled,
+    TwoFactorRecoveryCodesReplaced,
 }

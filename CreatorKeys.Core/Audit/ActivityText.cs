@@ -46,6 +46,9 @@ public static class ActivityText
         ActivityAction.BackupRestored => "Restored the vault from a backup",
         ActivityAction.MonthlyReportChanged => "Changed the monthly report email",
         ActivityAction.ActivityExported => "Downloaded the activity log",
+        ActivityAction.TwoFactorEnabled => "Turned on two-step sign-in",
+        ActivityAction.TwoFactorDisabled => "Turned off two-step sign-in",
+        ActivityAction.TwoFactorRecoveryCodesReplaced => "Made new two-step recovery codes",
         _ => action.ToString(),
     };
 }

@@ -16,6 +16,10 @@ public sealed class VaultSessionStore(TimeProvider time, IOptionsMonitor<VaultOp
 
     private readonly ConcurrentDictionary<string, VaultSession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (VaultLockReason Reason, DateTimeOffset At)> _recentLocks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (UnlockedVault Vault, DateTimeOffset Until)> _held = new(StringComparer.Ordinal);
+
+    /// <summary>How long a vault unlocked by the password waits for the second sign-in step.</summary>
+    public static readonly TimeSpan SecondStepWindow = TimeSpan.FromMinutes(5);
 
     /// <summary>Raised after a session is locked, whatever the reason (on the thread that locked it).</summary>
     public event EventHandler<VaultSessionLockedEventArgs>? SessionLocked;
@@ -37,6 +41,46 @@ public sealed class VaultSessionStore(TimeProvider time, IOptionsMonitor<VaultOp
         _sessions[id] = session;
         return session;
     }
+
+    /// <summary>
+    /// Holds a vault unlocked by the password while the creator types the second sign-in step
+    /// (authenticator code). It is no session: nothing can use it until <see cref="TakeHeld"/>
+    /// hands it over, and it is wiped after <see cref="SecondStepWindow"/>. Returns its id.
+    /// </summary>
+    public string Hold(UnlockedVault vault)
+    {
+        var id = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        _held[id] = (vault, time.GetUtcNow() + SecondStepWindow);
+        return id;
+    }
+
+    /// <summary>The held vault of this account with this id (removed from the store), or null when it expired or is not there.</summary>
+    public UnlockedVault? TakeHeld(string? heldId, string accountId)
+    {
+        if (string.IsNullOrEmpty(heldId) || !_held.TryRemove(heldId, out var held))
+        {
+            return null;
+        }
+
+        if (held.Until > time.GetUtcNow() && held.Vault.AccountId == accountId)
+        {
+            return held.Vault;
+        }
+
+        held.Vault.Dispose();
+        return null;
+    }
+
+    /// <summary>Wipes a held vault (wrong codes until lockout, or the creator gave up).</summary>
+    public void DropHeld(string? heldId)
+    {
+        if (!string.IsNullOrEmpty(heldId) && _held.TryRemove(heldId, out var held))
+        {
+            held.Vault.Dispose();
+        }
+    }
+
+    public int HeldCount => _held.Count;
 
     /// <summary>
     /// The open session with this id, or null when there is none (signed out, restarted) or
@@ -96,7 +140,16 @@ public sealed class VaultSessionStore(TimeProvider time, IOptionsMonitor<VaultOp
             }
         }
 
-        var forgetBefore = time.GetUtcNow() - ReasonMemory;
+        var now = time.GetUtcNow();
+        foreach (var (id, held) in _held)
+        {
+            if (held.Until <= now)
+            {
+                DropHeld(id);
+            }
+        }
+
+        var forgetBefore = now - ReasonMemory;
         foreach (var (id, entry) in _recentLocks)
         {
             if (entry.At < forgetBefore)
@@ -113,6 +166,11 @@ public sealed class VaultSessionStore(TimeProvider time, IOptionsMonitor<VaultOp
         foreach (var id in _sessions.Keys)
         {
             Lock(id, VaultLockReason.Restarted);
+        }
+
+        foreach (var id in _held.Keys)
+        {
+            DropHeld(id);
         }
     }
 
