@@ -22,4 +22,8 @@ public static class TestAccounts
     /// <summary>A unique value shaped like an OpenAI project key.</summary>
     public static string NewKeyValue(string prefix = "sk-proj-") =>
         prefix + Convert.ToBase64String(Guid.NewGuid().ToByteArray()).Replace("+", "x").Replace("/", "y").TrimEnd('=') + "T3BlbkFJ" + Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>The code an authenticator app shows at <paramref name="at"/> for this key.</summary>
+    public static string AuthenticatorCode(string key, DateTimeOffset at) =>
+        new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(key.Replace(" ", "", StringComparison.Ordinal))).ComputeTotp(at.UtcDateTime);
 }

@@ -5,7 +5,6 @@ using CreatorKeys.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using OtpNet;
 
 namespace CreatorKeys.Tests.Core.Accounts;
 
@@ -201,7 +200,7 @@ public sealed class TwoFactorTests : IAsyncLifetime
         Assert.Equal(0, _host.Sessions.HeldCount);
     }
 
-    private static string CodeAt(string key, DateTimeOffset at) => new Totp(Base32Encoding.ToBytes(key)).ComputeTotp(at.UtcDateTime);
+    private static string CodeAt(string key, DateTimeOffset at) => TestAccounts.AuthenticatorCode(key, at);
 
     private async Task<(Account Account, string Key)> SignUpWithTwoStepAsync()
     {
