@@ -4,6 +4,7 @@ using CreatorKeys.Core.Audit;
 using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Providers;
 using CreatorKeys.Core.Rotation;
+using CreatorKeys.Core.Security;
 using CreatorKeys.Core.Setup;
 using CreatorKeys.Core.Vault;
 using CreatorKeys.Core.Workflows;
@@ -22,6 +23,7 @@ namespace CreatorKeys.Core.Backup;
 public sealed class BackupService(
     IDbContextFactory<CreatorKeysDbContext> dbFactory,
     ActivityService activity,
+    ActionLimits limits,
     IOptions<VaultOptions> vaultOptions,
     TimeProvider time)
 {
@@ -32,6 +34,11 @@ public sealed class BackupService(
         if (BackupFile.PassphraseProblem(passphrase) is { } problem)
         {
             return new BackupCreateResult(null, null, problem);
+        }
+
+        if (!limits.TryTake(LimitedAction.Export, session.AccountId))
+        {
+            return new BackupCreateResult(null, null, RateLimitedException.MessageFor(LimitedAction.Export));
         }
 
         var vault = session.Vault;

@@ -1,6 +1,7 @@
 using CreatorKeys.Core.Audit;
 using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Providers;
+using CreatorKeys.Core.Security;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,7 @@ public sealed class VaultService(
     IDbContextFactory<CreatorKeysDbContext> dbFactory,
     ProviderService providers,
     ActivityService activity,
+    ActionLimits limits,
     IOptions<SpendCapOptions> capOptions,
     TimeProvider time)
 {
@@ -143,10 +145,12 @@ public sealed class VaultService(
 
     /// <summary>Decrypts a key for display and records who revealed it. Null when the account has no such key.</summary>
     /// <exception cref="VaultCryptoException">The stored value was altered and cannot be trusted.</exception>
+    /// <exception cref="RateLimitedException">The account revealed or copied too many keys in the last minute; nothing is recorded.</exception>
     public Task<string?> RevealAsync(VaultSession session, Guid keyId, RequestOrigin origin, CancellationToken cancellationToken = default) =>
         DecryptAndRecordAsync(session, keyId, ActivityAction.KeyRevealed, origin, cancellationToken);
 
     /// <summary>Decrypts a key for the clipboard and records who copied it. Null when the account has no such key.</summary>
+    /// <exception cref="RateLimitedException">Shares the reveal limit.</exception>
     public Task<string?> CopyAsync(VaultSession session, Guid keyId, RequestOrigin origin, CancellationToken cancellationToken = default) =>
         DecryptAndRecordAsync(session, keyId, ActivityAction.KeyCopied, origin, cancellationToken);
 
@@ -244,6 +248,7 @@ public sealed class VaultService(
 
     private async Task<string?> DecryptAndRecordAsync(VaultSession session, Guid keyId, ActivityAction action, RequestOrigin origin, CancellationToken cancellationToken)
     {
+        limits.Enforce(LimitedAction.Reveal, session.AccountId);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var key = await db.ApiKeys.AsNoTracking()
             .SingleOrDefaultAsync(k => k.Id == keyId && k.AccountId == session.AccountId, cancellationToken);

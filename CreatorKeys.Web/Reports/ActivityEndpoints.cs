@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using CreatorKeys.Core.Audit;
 using CreatorKeys.Core.Reminders;
+using CreatorKeys.Core.Security;
 using CreatorKeys.Core.Vault;
 using CreatorKeys.Web.Accounts;
 
@@ -103,7 +104,7 @@ internal static class ActivityEndpoints
         return new DateTimeOffset(local, timeZone.GetUtcOffset(local));
     }
 
-    private static async Task<IResult> ExportAsync(string? action, string? environment, string? from, string? to, HttpContext http, ActivityService activity, ReminderService reminders, CancellationToken cancellationToken)
+    private static async Task<IResult> ExportAsync(string? action, string? environment, string? from, string? to, HttpContext http, ActivityService activity, ReminderService reminders, ActionLimits limits, CancellationToken cancellationToken)
     {
         if (!TryParse(action, environment, from, to, reminders.TimeZone, out var filter, out var problem))
         {
@@ -111,6 +112,11 @@ internal static class ActivityEndpoints
         }
 
         var accountId = http.User.FindFirstValue(ClaimTypes.NameIdentifier)!;
+        if (!limits.TryTake(LimitedAction.Export, accountId))
+        {
+            return RateLimiting.TooManyDownloads(http);
+        }
+
         var csv = await activity.ExportCsvAsync(accountId, filter, http.Origin(), cancellationToken);
         http.Response.Headers.CacheControl = "no-store";
         return Results.File(csv, "text/csv; charset=utf-8", $"creatorkeys-activity-{reminders.Today:yyyy-MM-dd}.csv");

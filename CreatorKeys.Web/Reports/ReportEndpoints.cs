@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CreatorKeys.Core.Reports;
+using CreatorKeys.Core.Security;
 using CreatorKeys.Core.Vault;
 using CreatorKeys.Web.Accounts;
 
@@ -51,6 +52,7 @@ internal static class ReportEndpoints
         string? dueWithinDays,
         HttpContext http,
         ReportExportService exports,
+        ActionLimits limits,
         CancellationToken cancellationToken)
     {
         if (!Enum.TryParse<ExportFormat>(format, ignoreCase: true, out var exportFormat) || !Enum.IsDefined(exportFormat) || format.Any(char.IsDigit))
@@ -64,6 +66,11 @@ internal static class ReportEndpoints
         }
 
         var accountId = http.User.FindFirstValue(ClaimTypes.NameIdentifier)!;
+        if (!limits.TryTake(LimitedAction.Export, accountId))
+        {
+            return RateLimiting.TooManyDownloads(http);
+        }
+
         var file = await exports.ExportAsync(accountId, filter, exportFormat, http.Origin(), cancellationToken);
         http.Response.Headers.CacheControl = "no-store";
         return Results.File(file.Content, file.ContentType, file.FileName);

@@ -1,4 +1,5 @@
 using CreatorKeys.Core.Audit;
+using CreatorKeys.Core.Security;
 using CreatorKeys.Core.Vault;
 using CreatorKeys.Web.Accounts;
 using CreatorKeys.Web.Components.Shared;
@@ -294,6 +295,11 @@ public sealed partial class VaultPage
         catch (VaultLockedException)
         {
             GoToSignIn();
+            return null;
+        }
+        catch (RateLimitedException ex)
+        {
+            Snackbar.Add(ex.Message, Severity.Warning);
             return null;
         }
         catch (VaultCryptoException)

@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CreatorKeys.Core.Security;
+
+/// <summary>How often the doors that matter may be used. Section <c>CreatorKeys:RateLimits</c>.</summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "CreatorKeys:RateLimits";
+
+    /// <summary>Sign-in, two-step, recovery and sign-up form posts a minute from one network address.</summary>
+    [Range(1, 10_000)]
+    public int SignInAttemptsPerMinute { get; set; } = 10;
+
+    /// <summary>Keys one account may reveal or copy a minute.</summary>
+    [Range(1, 10_000)]
+    public int RevealsPerMinute { get; set; } = 30;
+
+    /// <summary>Downloads (inventory reports, activity log, encrypted backups) one account may make a minute.</summary>
+    [Range(1, 10_000)]
+    public int ExportsPerMinute { get; set; } = 10;
+}
