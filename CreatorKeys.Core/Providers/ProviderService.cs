@@ -1,5 +1,6 @@
 using CreatorKeys.Core.Audit;
 using CreatorKeys.Core.Data;
+using CreatorKeys.Core.Validation;
 using Microsoft.EntityFrameworkCore;
 
 namespace CreatorKeys.Core.Providers;
@@ -52,6 +53,10 @@ public sealed class ProviderService(IDbContextFactory<CreatorKeysDbContext> dbFa
         else if (cleanName.Length > CustomProvider.MaxNameLength)
         {
             errors[NameField] = $"Keep the name under {CustomProvider.MaxNameLength} characters.";
+        }
+        else if (TextRules.LineProblem(cleanName) is { } nameProblem)
+        {
+            errors[NameField] = nameProblem;
         }
         else if (Resolve(existing, null, cleanName) is { } known)
         {

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using CreatorKeys.Core.Providers;
+using CreatorKeys.Core.Validation;
 
 namespace CreatorKeys.Core.Vault;
 
@@ -122,6 +123,7 @@ internal static class KeyFields
     public static string? ValidateLabel(string label) =>
         label.Length == 0 ? "Give the key a name you will recognise, like “PROD — OpenAI — Created 2026-11-23”."
         : label.Length > ApiKey.MaxLabelLength ? $"Keep the name under {ApiKey.MaxLabelLength} characters."
+        : TextRules.LineProblem(label) is { } textProblem ? textProblem
         : KeyShapes.Detect(KeyValueText.Clean(label), ProviderCatalog.Shipped.Providers) is not null ? KeyAsNameMessage
         : null;
 }

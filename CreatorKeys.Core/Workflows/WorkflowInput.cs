@@ -1,3 +1,4 @@
+using CreatorKeys.Core.Validation;
 using CreatorKeys.Core.Vault;
 
 namespace CreatorKeys.Core.Workflows;
@@ -26,6 +27,10 @@ public sealed record WorkflowInput(
         {
             errors[nameof(Name)] = $"Keep the name under {Workflow.MaxNameLength} characters.";
         }
+        else if (TextRules.LineProblem(name) is { } nameProblem)
+        {
+            errors[nameof(Name)] = nameProblem;
+        }
 
         if (Platform is null || !Enum.IsDefined(Platform.Value))
         {
@@ -41,10 +46,18 @@ public sealed record WorkflowInput(
         {
             errors[nameof(Location)] = $"Keep the address under {Workflow.MaxLocationLength} characters.";
         }
+        else if (TextRules.LineProblem(Location?.Trim() ?? "") is { } locationProblem)
+        {
+            errors[nameof(Location)] = locationProblem;
+        }
 
         if ((Notes?.Trim().Length ?? 0) > Workflow.MaxNotesLength)
         {
             errors[nameof(Notes)] = $"Keep the notes under {Workflow.MaxNotesLength} characters.";
+        }
+        else if (TextRules.ParagraphProblem(Notes ?? "") is { } notesProblem)
+        {
+            errors[nameof(Notes)] = notesProblem;
         }
 
         for (var i = 0; i < KeyUses.Count; i++)
@@ -61,6 +74,10 @@ public sealed record WorkflowInput(
             else if (variable.Length > WorkflowKeyUse.MaxVariableLength)
             {
                 errors[$"{KeyUsesField}[{i}]"] = $"Keep the variable name under {WorkflowKeyUse.MaxVariableLength} characters.";
+            }
+            else if (TextRules.LineProblem(variable) is { } variableProblem)
+            {
+                errors[$"{KeyUsesField}[{i}]"] = variableProblem;
             }
         }
 
