@@ -70,6 +70,12 @@ public sealed partial class VaultJourneyTests(BrowserFixture browser)
             await page.GetByText("copied").WaitForAsync();
             Assert.Equal(keyValue, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
 
+            // Nothing of it is kept in the browser: no storage, no cookie, not in the address.
+            var stored = await page.EvaluateAsync<string>("() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, cookies: document.cookie })");
+            Assert.DoesNotContain(keyValue, stored, StringComparison.Ordinal);
+            Assert.DoesNotContain(keyValue[^12..], page.Url, StringComparison.Ordinal);
+            Assert.DoesNotContain((await context.CookiesAsync()).Select(c => c.Value), v => v.Contains(keyValue, StringComparison.Ordinal));
+
             // Sign out locks the vault.
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
             await page.GetByText("You signed out and your vault is locked.").WaitForAsync();
