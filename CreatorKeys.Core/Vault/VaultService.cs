@@ -54,6 +54,12 @@ public sealed class VaultService(
             return KeyChangeResult.Invalid(errors);
         }
 
+        // A key cannot have been created tomorrow, nor before these services existed.
+        if (clean.IssueDate.On is { } issued && (issued > time.GetUtcNow().AddDays(1) || issued.Year < 2000))
+        {
+            return KeyChangeResult.Invalid(nameof(NewKeyInput.IssueDate), "The date the key was created cannot be in the future or before 2000. Leave it empty if you do not know it.");
+        }
+
         var vault = session.Vault;
         var fingerprint = vault.Fingerprint(clean.Value);
         var existing = await FindByFingerprintAsync(db, session.AccountId, fingerprint, cancellationToken);

@@ -138,6 +138,26 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Equal(before, await SnapshotAsync());
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(400)]
+    [InlineData(-30_000)]
+    public async Task ImpossibleCreationDates_AreRefusedWithAMessage_ByHandAndOnImport(int daysFromNow)
+    {
+        var before = await SnapshotAsync();
+        var on = _host.Time.GetUtcNow().AddDays(daysFromNow);
+
+        var added = await _host.Vault.AddKeyAsync(_session, new NewKeyInput("OpenAI", VaultEnvironment.Dev, "DEV — OpenAI — Created 2026-11-23", TestAccounts.NewKeyValue(), IssueDate: KeyIssueDate.Of(on)), TestAccounts.Origin, acceptShapeWarning: true);
+        var import = Service<ImportService>();
+        var preview = await import.PrepareAsync(_session, $"OPENAI_API_KEY={TestAccounts.NewKeyValue()}", VaultEnvironment.Dev);
+        var imported = await import.ImportAsync(_session, preview.Candidates, TestAccounts.Origin, on);
+
+        Assert.Contains("cannot be in the future or before 2000", added.Errors.GetValueOrDefault(nameof(NewKeyInput.IssueDate)), StringComparison.Ordinal);
+        Assert.Empty(imported.Stored);
+        Assert.Contains("cannot be in the future", Assert.Single(imported.Refused).Reason, StringComparison.Ordinal);
+        Assert.Equal(before, await SnapshotAsync());
+    }
+
     [Fact]
     public async Task TenThousandLineEnvFile_IsRefusedAsTooLarge_AndAShortOneOfJunkLinesIsHarmless()
     {
