@@ -1,5 +1,6 @@
 using CreatorKeys.Core.Audit;
 using CreatorKeys.Core.Data;
+using CreatorKeys.Core.Validation;
 using CreatorKeys.Core.Vault;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -29,6 +30,11 @@ public sealed class RotationService(
         if ((note?.Trim().Length ?? 0) > KeyRotation.MaxNoteLength)
         {
             return RotationOutcome.Refused($"Keep the note under {KeyRotation.MaxNoteLength} characters.");
+        }
+
+        if (TextRules.ParagraphProblem(note ?? "") is { } noteProblem)
+        {
+            return RotationOutcome.Refused(noteProblem);
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

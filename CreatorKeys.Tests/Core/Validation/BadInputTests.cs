@@ -5,6 +5,7 @@ using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Import;
 using CreatorKeys.Core.Providers;
 using CreatorKeys.Core.Reminders;
+using CreatorKeys.Core.Rotation;
 using CreatorKeys.Core.Setup;
 using CreatorKeys.Core.Vault;
 using CreatorKeys.Core.Workflows;
@@ -82,6 +83,8 @@ public sealed class BadInputTests : IAsyncLifetime
         messages["workflow name"] = renamed.Errors.GetValueOrDefault(nameof(WorkflowInput.Name));
         var variable = await Service<WorkflowService>().SaveAsync(AccountId, _workflow.Id, Input(variable: text), TestAccounts.Origin);
         messages["variable name"] = variable.Errors.GetValueOrDefault($"{WorkflowInput.KeyUsesField}[0]");
+        var rotation = await Service<RotationService>().StartAsync(AccountId, _key.Id, RotationReason.Other, kind is "empty" or "blank" ? new string('n', 600) : text + "\u202E", TestAccounts.Origin);
+        messages["rotation note"] = rotation.Succeeded ? null : rotation.Error;
         var (provider, providerErrors) = await Service<ProviderService>().AddCustomAsync(AccountId, text, "https://example.com/keys", null, TestAccounts.Origin);
         messages["service name"] = provider is null ? providerErrors.Values.FirstOrDefault() : null;
 
@@ -208,6 +211,7 @@ public sealed class BadInputTests : IAsyncLifetime
             Workflows = await db.Workflows.AsNoTracking().OrderBy(w => w.Id).Select(w => new { w.Id, w.Name, w.Location, w.Notes }).ToListAsync(),
             Uses = await db.WorkflowKeyUses.AsNoTracking().OrderBy(u => u.KeyId).Select(u => new { u.WorkflowId, u.KeyId, u.VariableName }).ToListAsync(),
             Providers = await db.CustomProviders.AsNoTracking().CountAsync(),
+            Rotations = await db.Rotations.AsNoTracking().CountAsync(),
             Budget = await db.Users.AsNoTracking().Select(u => u.MonthlyBudgetUsd).SingleAsync(),
         });
     }
