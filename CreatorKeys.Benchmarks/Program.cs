@@ -39,6 +39,9 @@ public static class BenchmarkProgram
                 case "--requests":
                     options = options with { RequestsPerWorker = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) };
                     break;
+                case "--concurrency":
+                    options = options with { Concurrency = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) };
+                    break;
                 case "--out":
                     output = args[i + 1];
                     break;

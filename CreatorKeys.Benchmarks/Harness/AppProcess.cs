@@ -116,7 +116,7 @@ public sealed partial class AppProcess : IAsyncDisposable
     public async Task<HttpClient> SignInAsync(string email, string password)
     {
         var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer(), MaxConnectionsPerServer = 64 };
-        var client = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        var client = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
         var page = await client.GetStringAsync("account/sign-in");
         var form = FormPattern().Matches(page).Select(m => m.Value).FirstOrDefault(f => f.Contains("value=\"sign-in\"", StringComparison.Ordinal))
             ?? throw new InvalidOperationException("The sign-in page has no sign-in form.");

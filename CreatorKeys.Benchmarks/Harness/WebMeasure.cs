@@ -29,8 +29,9 @@ public static partial class WebMeasure
             log.WriteLine($"  vault page: {RowPattern().Count(html):N0} key rows rendered of {keys:N0}, {html.Length / 1024:N0} KB of HTML");
         }
 
-        await LoadAsync(client, "healthz", concurrency, 2);
-        await LoadAsync(client, "vault", concurrency, 2);
+        // One warm-up round each, then the measured rounds.
+        await LoadAsync(client, "healthz", concurrency, 1);
+        await LoadAsync(client, "vault", concurrency, 1);
         var health = await LoadAsync(client, "healthz", concurrency, requestsPerWorker);
         var vault = await LoadAsync(client, "vault", concurrency, requestsPerWorker);
         var health50 = Measure.Percentile(health, 50);
