@@ -47,9 +47,8 @@ public sealed partial class AppProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        // This program's runtime config and dependency list cover the web app too (it references it).
-        var self = typeof(AppProcess).Assembly.GetName().Name;
-        foreach (var arg in (string[])["exec", "--runtimeconfig", Path.Combine(directory, self + ".runtimeconfig.json"), "--depsfile", Path.Combine(directory, self + ".deps.json"), Path.Combine(directory, assembly), .. args])
+        // Each program runs with its own runtime config and dependency list, copied beside it by the build.
+        foreach (var arg in (string[])[Path.Combine(directory, assembly), .. args])
         {
             start.ArgumentList.Add(arg);
         }

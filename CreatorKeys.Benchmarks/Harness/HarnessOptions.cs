@@ -9,10 +9,10 @@ public sealed record HarnessOptions
     public static HarnessOptions Quick { get; } = new()
     {
         UseBenchmarkDotNet = false,
-        VaultKeys = 30,
-        PdfKeys = 3,
-        ReminderAccounts = [2, 4],
-        KeysPerAccount = 10,
+        VaultKeys = 20,
+        PdfKeys = 2,
+        ReminderAccounts = [3],
+        KeysPerAccount = 5,
         Concurrency = 4,
         RequestsPerWorker = 2,
         Runs = 1,
