@@ -59,7 +59,7 @@ public static class BenchmarkHarness
                     log.WriteLine("Vault page under load…");
                     results.AddRange(await WebMeasure.PageLoadAsync(folder, VaultEmail, VaultSeeder.Password, options.VaultKeys, options.Concurrency, options.RequestsPerWorker, log));
                     log.WriteLine("Start-up…");
-                    results.AddRange(await WebMeasure.StartUpAsync(folder, options.VaultKeys, options.StartUpRuns, log));
+                    results.AddRange(await WebMeasure.StartUpAsync(folder, options.VaultKeys, options.StartUpRuns, options.StartUpOnEmptyFolder, log));
                 }
             }
             finally

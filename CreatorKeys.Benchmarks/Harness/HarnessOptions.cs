@@ -17,7 +17,7 @@ public sealed record HarnessOptions
         RequestsPerWorker = 2,
         Runs = 1,
         StartUpRuns = 1,
-        Circuits = 2,
+        StartUpOnEmptyFolder = false,
     };
 
     /// <summary>Micro-benchmarks through BenchmarkDotNet (in process); otherwise a short stopwatch loop.</summary>
@@ -40,7 +40,8 @@ public sealed record HarnessOptions
 
     public int StartUpRuns { get; init; } = 3;
 
-    public int Circuits { get; init; } = 50;
+    /// <summary>Also start the app on an empty folder, to tell the data's share of the start-up from the fixed cost.</summary>
+    public bool StartUpOnEmptyFolder { get; init; } = true;
 
     public ISet<string> Skip { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
