@@ -25,8 +25,6 @@ public sealed class ReminderService(
     TimeProvider time,
     ILogger<ReminderService> logger)
 {
-    private const int ChunkSize = 500;
-
     /// <summary>SQLITE_CONSTRAINT_UNIQUE: the ledger's unique index refused a duplicate.</summary>
     private const int UniqueConstraintFailed = 2067;
 
@@ -42,6 +40,7 @@ public sealed class ReminderService(
         var horizon = today.AddDays(RotationSchedule.FirstReminderDays);
 
         List<DueKeyRow> due;
+        HashSet<(Guid, DateOnly, ReminderStage, int)> had;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             // A key already being replaced needs no reminder: the creator is on it (the rotation page shows its steps).
@@ -56,6 +55,13 @@ public sealed class ReminderService(
                 .OrderBy(k => k.AccountId)
                 .Select(k => new DueKeyRow(k.Id, k.AccountId, k.ProviderName, k.Environment, k.Label, k.Hint, k.DueOn!.Value))
                 .ToListAsync(cancellationToken);
+
+            // The ledger rows of those keys for their current due dates, in one query for every account
+            // (not one per account): a check that finds nothing new opens no further connection.
+            var recorded = await query
+                .Join(db.Reminders, k => new { Id = k.Id, DueOn = k.DueOn }, r => new { Id = r.ApiKeyId, DueOn = (DateOnly?)r.DueOn }, (k, r) => new { r.ApiKeyId, r.DueOn, r.Stage, r.Step })
+                .ToListAsync(cancellationToken);
+            had = [.. recorded.Select(r => (r.ApiKeyId, r.DueOn, r.Stage, r.Step))];
         }
 
         var reminders = 0;
@@ -65,7 +71,7 @@ public sealed class ReminderService(
         {
             try
             {
-                var (created, queued) = await CheckAccountAsync(account.Key, [.. account], today, origin ?? RequestOrigin.System, cancellationToken);
+                var (created, queued) = await CheckAccountAsync(account.Key, [.. account], had, today, origin ?? RequestOrigin.System, cancellationToken);
                 if (created > 0)
                 {
                     reminders += created;
@@ -86,35 +92,22 @@ public sealed class ReminderService(
         return new CheckReport(today, due.Count, reminders, messages, failed);
     }
 
-    private async Task<(int Created, bool Queued)> CheckAccountAsync(string accountId, IReadOnlyList<DueKeyRow> keys, DateOnly today, RequestOrigin origin, CancellationToken cancellationToken)
+    private async Task<(int Created, bool Queued)> CheckAccountAsync(string accountId, IReadOnlyList<DueKeyRow> keys, HashSet<(Guid, DateOnly, ReminderStage, int)> had, DateOnly today, RequestOrigin origin, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var wanted = keys
             .Select(k => (Key: k, Point: RotationSchedule.StageOn(k.DueOn, today)))
             .Where(k => k.Point is not null)
             .Select(k => (k.Key, Point: k.Point!.Value))
             .ToList();
-        if (wanted.Count == 0)
-        {
-            return (0, false);
-        }
 
-        var had = new HashSet<(Guid, DateOnly, ReminderStage, int)>();
-        foreach (var chunk in wanted.Select(w => w.Key.Id).Chunk(ChunkSize))
-        {
-            var rows = await db.Reminders.AsNoTracking()
-                .Where(r => chunk.Contains(r.ApiKeyId))
-                .Select(r => new { r.ApiKeyId, r.DueOn, r.Stage, r.Step })
-                .ToListAsync(cancellationToken);
-            had.UnionWith(rows.Select(r => (r.ApiKeyId, r.DueOn, r.Stage, r.Step)));
-        }
-
+        // A reminder recorded since the ledger was read (a concurrent check) is refused by the unique index below.
         var fresh = wanted.Where(w => !had.Contains((w.Key.Id, w.Key.DueOn, w.Point.Stage, w.Point.Step))).ToList();
         if (fresh.Count == 0)
         {
             return (0, false);
         }
 
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var email = await db.Users.Where(u => u.Id == accountId).Select(u => u.Email).SingleOrDefaultAsync(cancellationToken);
         var now = time.GetUtcNow();
         OutboxMessage? message = null;

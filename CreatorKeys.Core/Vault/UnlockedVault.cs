@@ -12,6 +12,10 @@ public sealed class UnlockedVault : IDisposable
 {
     private readonly byte[] _vaultKey;
     private readonly Dictionary<VaultEnvironment, byte[]> _environmentKeys = [];
+
+    // One AES-GCM cipher per environment, its key expanded once per session rather than per value;
+    // used only under _gate (AesGcm instances are not safe for concurrent use).
+    private readonly Dictionary<VaultEnvironment, AesGcm> _environmentCiphers = [];
     private readonly Lock _gate = new();
     private byte[]? _fingerprintKey;
     private bool _disposed;
@@ -54,7 +58,7 @@ public sealed class UnlockedVault : IDisposable
         {
             lock (_gate)
             {
-                return VaultCrypto.Seal(EnvironmentKey(environment), plaintext, ValueAssociatedData(keyId, environment));
+                return VaultCrypto.Seal(EnvironmentCipher(environment), plaintext, ValueAssociatedData(keyId, environment));
             }
         }
         finally
@@ -69,7 +73,7 @@ public sealed class UnlockedVault : IDisposable
         byte[] plaintext;
         lock (_gate)
         {
-            plaintext = VaultCrypto.Open(EnvironmentKey(environment), blob, ValueAssociatedData(keyId, environment));
+            plaintext = VaultCrypto.Open(EnvironmentCipher(environment), blob, ValueAssociatedData(keyId, environment));
         }
 
         try
@@ -160,6 +164,12 @@ public sealed class UnlockedVault : IDisposable
             }
 
             _environmentKeys.Clear();
+            foreach (var cipher in _environmentCiphers.Values)
+            {
+                cipher.Dispose();
+            }
+
+            _environmentCiphers.Clear();
         }
     }
 
@@ -174,6 +184,19 @@ public sealed class UnlockedVault : IDisposable
         }
 
         return key;
+    }
+
+    /// <summary>The environment's cipher, created on first use; call only while holding <c>_gate</c>.</summary>
+    private AesGcm EnvironmentCipher(VaultEnvironment environment)
+    {
+        var key = EnvironmentKey(environment);
+        if (!_environmentCiphers.TryGetValue(environment, out var cipher))
+        {
+            cipher = new AesGcm(key, VaultCrypto.TagBytes);
+            _environmentCiphers[environment] = cipher;
+        }
+
+        return cipher;
     }
 
     private void ThrowIfLocked()

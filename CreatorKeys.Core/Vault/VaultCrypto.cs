@@ -58,18 +58,52 @@ public static class VaultCrypto
     /// <summary>Encrypts with AES-256-GCM under a fresh random nonce, binding <paramref name="associatedData"/>.</summary>
     public static byte[] Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {
+        using var aes = new AesGcm(key, TagBytes);
+        return Seal(aes, plaintext, associatedData);
+    }
+
+    /// <summary>
+    /// <see cref="Seal(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> with a cipher whose key is
+    /// already expanded (an unlocked vault keeps one per environment). The caller serialises its use.
+    /// </summary>
+    public static byte[] Seal(AesGcm aes, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
+    {
         var blob = new byte[HeaderBytes + plaintext.Length];
         blob[0] = BlobVersion;
         var nonce = blob.AsSpan(1, NonceBytes);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(key, TagBytes);
         aes.Encrypt(nonce, plaintext, blob.AsSpan(HeaderBytes), blob.AsSpan(1 + NonceBytes, TagBytes), associatedData);
         return blob;
     }
 
-    /// <summary>Decrypts a blob made by <see cref="Seal"/>; any change to it, its key or its associated data fails.</summary>
+    /// <summary>Decrypts a blob made by <see cref="Seal(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>; any change to it, its key or its associated data fails.</summary>
     /// <exception cref="VaultCryptoException">The blob is damaged, of an unknown format, or does not belong here.</exception>
     public static byte[] Open(ReadOnlySpan<byte> key, ReadOnlySpan<byte> blob, ReadOnlySpan<byte> associatedData)
+    {
+        CheckHeader(blob);
+        using var aes = new AesGcm(key, TagBytes);
+        return Open(aes, blob, associatedData);
+    }
+
+    /// <summary><see cref="Open(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> with a cipher whose key is already expanded. The caller serialises its use.</summary>
+    /// <exception cref="VaultCryptoException">The blob is damaged, of an unknown format, or does not belong here.</exception>
+    public static byte[] Open(AesGcm aes, ReadOnlySpan<byte> blob, ReadOnlySpan<byte> associatedData)
+    {
+        CheckHeader(blob);
+        var plaintext = new byte[blob.Length - HeaderBytes];
+        try
+        {
+            aes.Decrypt(blob.Slice(1, NonceBytes), blob[HeaderBytes..], blob.Slice(1 + NonceBytes, TagBytes), plaintext, associatedData);
+            return plaintext;
+        }
+        catch (AuthenticationTagMismatchException ex)
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+            throw new VaultCryptoException("The stored data could not be decrypted: it was changed, moved, or the key is wrong.", ex);
+        }
+    }
+
+    private static void CheckHeader(ReadOnlySpan<byte> blob)
     {
         if (blob.Length < HeaderBytes)
         {
@@ -79,19 +113,6 @@ public static class VaultCrypto
         if (blob[0] != BlobVersion)
         {
             throw new VaultCryptoException($"The stored data uses format {blob[0]}, which this version of CreatorKeys cannot read.");
-        }
-
-        var plaintext = new byte[blob.Length - HeaderBytes];
-        try
-        {
-            using var aes = new AesGcm(key, TagBytes);
-            aes.Decrypt(blob.Slice(1, NonceBytes), blob[HeaderBytes..], blob.Slice(1 + NonceBytes, TagBytes), plaintext, associatedData);
-            return plaintext;
-        }
-        catch (AuthenticationTagMismatchException ex)
-        {
-            CryptographicOperations.ZeroMemory(plaintext);
-            throw new VaultCryptoException("The stored data could not be decrypted: it was changed, moved, or the key is wrong.", ex);
         }
     }
 

@@ -149,6 +149,66 @@ public sealed class VaultService(
             .ToList();
     }
 
+    /// <summary>
+    /// How many keys of the account each environment holds that pass <paramref name="status"/> and
+    /// <paramref name="search"/>; every environment is present, with 0 when it has none.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<VaultEnvironment, int>> CountKeysAsync(string accountId, KeyListStatus status = KeyListStatus.Current, string? search = null, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var counts = await Listed(db, accountId, status, search)
+            .GroupBy(k => k.Environment)
+            .Select(g => new { Environment = g.Key, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        return Enum.GetValues<VaultEnvironment>().ToDictionary(e => e, e => counts.FirstOrDefault(c => c.Environment == e)?.Count ?? 0);
+    }
+
+    /// <summary>
+    /// One page of one environment's keys, by provider then label, filtered in the database: the
+    /// vault page asks for a screenful, never the whole vault. A page past the end returns the last one.
+    /// </summary>
+    public async Task<KeyListPage> ListKeysPageAsync(string accountId, KeyListQuery query, CancellationToken cancellationToken = default)
+    {
+        var pageSize = Math.Clamp(query.PageSize, 1, KeyListQuery.MaxPageSize);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var keys = Listed(db, accountId, query.Status, query.Search).Where(k => k.Environment == query.Environment);
+        var total = await keys.CountAsync(cancellationToken);
+        var lastPage = Math.Max(0, (total - 1) / pageSize);
+        var page = Math.Clamp(query.Page, 0, lastPage);
+        var rows = total == 0 ? [] : await keys
+            .OrderBy(k => EF.Functions.Collate(k.ProviderName, "NOCASE"))
+            .ThenBy(k => EF.Functions.Collate(k.Label, "NOCASE"))
+            .ThenBy(k => k.Id)
+            .Skip(page * pageSize)
+            .Take(pageSize)
+            .Select(k => new KeySummary(k.Id, k.ProviderId, k.ProviderName, k.Environment, k.Label, k.Hint, k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.IssuedAt, k.CreatedAt, k.UpdatedAt, k.SlotId, k.CompromisedAt, k.RotationDays, k.DueOn, k.DueNowSince))
+            .ToListAsync(cancellationToken);
+        return new KeyListPage(rows, total, page, pageSize);
+    }
+
+    /// <summary>The account's keys that pass the status filter and contain the search text (any case) in their service, name or hint.</summary>
+    private static IQueryable<ApiKey> Listed(CreatorKeysDbContext db, string accountId, KeyListStatus status, string? search)
+    {
+        var keys = db.ApiKeys.AsNoTracking().Where(k => k.AccountId == accountId);
+        keys = status switch
+        {
+            KeyListStatus.Current => keys.Where(k => k.Status == KeyStatus.Current || k.Status == KeyStatus.Pending),
+            KeyListStatus.Retired => keys.Where(k => k.Status != KeyStatus.Current && k.Status != KeyStatus.Pending),
+            _ => keys,
+        };
+
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            // LIKE is case-insensitive for ASCII in SQLite; the escape keeps a typed % or _ literal.
+            var pattern = "%" + search.Trim().Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal) + "%";
+            keys = keys.Where(k => EF.Functions.Like(k.ProviderName, pattern, @"\")
+                || EF.Functions.Like(k.Label, pattern, @"\")
+                || EF.Functions.Like(k.Hint, pattern, @"\"));
+        }
+
+        return keys;
+    }
+
     /// <summary>Decrypts a key for display and records who revealed it. Null when the account has no such key.</summary>
     /// <exception cref="VaultCryptoException">The stored value was altered and cannot be trusted.</exception>
     /// <exception cref="RateLimitedException">The account revealed or copied too many keys in the last minute; nothing is recorded.</exception>

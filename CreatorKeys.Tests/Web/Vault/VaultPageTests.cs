@@ -150,6 +150,41 @@ public sealed class VaultPageTests : ComponentTestContext
         Assert.DoesNotContain(value, page.Markup, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Render_MoreKeysThanAPage_RendersOnePageAndPagesThroughTheRest()
+    {
+        for (var i = 1; i <= KeyListQuery.DefaultPageSize + 3; i++)
+        {
+            await AddKeyAsync(TestAccounts.NewKeyValue(), VaultEnvironment.Dev, $"DEV — OpenAI — key {i:00}");
+        }
+
+        var page = RenderPage();
+
+        page.WaitForAssertion(() => Assert.Contains("DEV (28)", page.Markup, StringComparison.Ordinal));
+        Assert.Equal(KeyListQuery.DefaultPageSize, page.FindAll("[data-testid='masked-value']").Count);
+        Assert.Contains("Showing 1–25 of 28 DEV keys", page.Find("[data-testid='page-position']").TextContent, StringComparison.Ordinal);
+        Assert.NotEmpty(page.FindAll("button[aria-label='Reveal DEV — OpenAI — key 25']"));
+
+        page.Find("button[aria-label='Next page']").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid='masked-value']").Count));
+        Assert.Contains("Showing 26–28 of 28 DEV keys", page.Find("[data-testid='page-position']").TextContent, StringComparison.Ordinal);
+        Assert.NotEmpty(page.FindAll("button[aria-label='Reveal DEV — OpenAI — key 28']"));
+        Assert.Empty(page.FindAll("button[aria-label='Reveal DEV — OpenAI — key 01']"));
+    }
+
+    [Fact]
+    public async Task Render_FewKeys_ShowsNoPager()
+    {
+        await AddKeyAsync(TestAccounts.NewKeyValue(), VaultEnvironment.Dev, "DEV — OpenAI — only");
+
+        var page = RenderPage();
+
+        page.WaitForElement("button[aria-label='Reveal DEV — OpenAI — only']");
+        Assert.Empty(page.FindAll("[data-testid='page-position']"));
+        Assert.Empty(page.FindAll(".mud-pagination"));
+    }
+
     private IRenderedComponent<VaultPage> RenderPage() =>
         Render<VaultPage>(parameters => parameters.AddCascadingValue(Browser));
 }

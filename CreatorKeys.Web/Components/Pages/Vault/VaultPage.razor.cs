@@ -14,17 +14,12 @@ public sealed partial class VaultPage
 {
     private readonly Dictionary<Guid, string> _revealed = [];
     private readonly Dictionary<Guid, ITimer> _hideTimers = [];
-    private IReadOnlyList<KeySummary>? _keys;
+    private IReadOnlyDictionary<VaultEnvironment, int>? _counts;
+    private KeyListPage? _page;
     private int _activeTab;
+    private int _pageIndex;
     private string? _search;
-    private StatusFilter _statusFilter = StatusFilter.Current;
-
-    private enum StatusFilter
-    {
-        Current,
-        Retired,
-        All,
-    }
+    private KeyListStatus _statusFilter = KeyListStatus.Current;
 
     [Inject]
     private VaultService Vault { get; set; } = default!;
@@ -55,22 +50,10 @@ public sealed partial class VaultPage
 
     private int RevealSeconds => Options.Value.RevealSeconds;
 
-    private bool IsFiltered => !string.IsNullOrWhiteSpace(_search) || _statusFilter != StatusFilter.Current;
+    private bool IsFiltered => !string.IsNullOrWhiteSpace(_search) || _statusFilter != KeyListStatus.Current;
 
-    /// <summary>The keys of one environment that pass the search and status filters.</summary>
-    private List<KeySummary> Visible(VaultEnvironment environment) => _keys!
-        .Where(k => k.Environment == environment)
-        .Where(k => _statusFilter switch
-        {
-            StatusFilter.Current => k.Status is KeyStatus.Current or KeyStatus.Pending,
-            StatusFilter.Retired => k.Status is not (KeyStatus.Current or KeyStatus.Pending),
-            _ => true,
-        })
-        .Where(k => string.IsNullOrWhiteSpace(_search)
-            || k.ProviderName.Contains(_search.Trim(), StringComparison.OrdinalIgnoreCase)
-            || k.Label.Contains(_search.Trim(), StringComparison.OrdinalIgnoreCase)
-            || k.Hint.Contains(_search.Trim(), StringComparison.OrdinalIgnoreCase))
-        .ToList();
+    /// <summary>The environment of the open tab: the only one whose keys are loaded, one page at a time.</summary>
+    private VaultEnvironment ActiveEnvironment => VaultEnvironments.All[Math.Clamp(_activeTab, 0, VaultEnvironments.All.Count - 1)];
 
     private string AgeText(KeySummary key) => key.AgeInDays(Time.GetUtcNow()) switch
     {
@@ -93,7 +76,11 @@ public sealed partial class VaultPage
         _revealed.Clear();
     }
 
-    private async Task LoadAsync()
+    /// <summary>
+    /// Loads the tab counts and the open tab's current page. The database filters, sorts and pages,
+    /// so a vault of 10,000 keys renders one page, never every row.
+    /// </summary>
+    private async Task LoadAsync(VaultEnvironment? show = null)
     {
         var session = await CurrentVault.FindSessionAsync();
         if (session is null)
@@ -102,17 +89,55 @@ public sealed partial class VaultPage
             return;
         }
 
-        var firstLoad = _keys is null;
-        _keys = await Vault.ListKeysAsync(session.AccountId);
-        if (firstLoad && _keys.Count > 0)
+        if (show is { } environment)
+        {
+            ShowEnvironment(environment);
+        }
+        else if (_counts is null)
         {
             // Open the first folder that has something in it.
-            ShowEnvironment(_keys[0].Environment);
+            var any = await Vault.CountKeysAsync(session.AccountId, KeyListStatus.All);
+            var withKeys = VaultEnvironments.All.Where(e => any[e] > 0).ToList();
+            if (withKeys.Count > 0)
+            {
+                ShowEnvironment(withKeys[0]);
+            }
         }
+
+        _counts = await Vault.CountKeysAsync(session.AccountId, _statusFilter, _search);
+        _page = await Vault.ListKeysPageAsync(session.AccountId, new KeyListQuery(ActiveEnvironment, _statusFilter, _search, _pageIndex));
+        _pageIndex = _page.Page;
     }
 
-    private void ShowEnvironment(VaultEnvironment environment) =>
+    private void ShowEnvironment(VaultEnvironment environment)
+    {
         _activeTab = VaultEnvironments.All.ToList().IndexOf(environment);
+        _pageIndex = 0;
+    }
+
+    private async Task OnTabChangedAsync(int index)
+    {
+        if (index == _activeTab)
+        {
+            return;
+        }
+
+        _activeTab = index;
+        _pageIndex = 0;
+        await LoadAsync();
+    }
+
+    private async Task OnFilterChangedAsync()
+    {
+        _pageIndex = 0;
+        await LoadAsync();
+    }
+
+    private async Task GoToPageAsync(int page)
+    {
+        _pageIndex = page - 1;
+        await LoadAsync();
+    }
 
     private async Task AddKeyAsync(VaultEnvironment? environment)
     {
@@ -134,9 +159,8 @@ public sealed partial class VaultPage
         if (result is { Canceled: false, Data: KeySummary added })
         {
             Snackbar.Add($"“{added.Label}” is encrypted and stored in {added.Environment.Code()}.", Severity.Success);
-            _statusFilter = StatusFilter.Current;
-            await LoadAsync();
-            ShowEnvironment(added.Environment);
+            _statusFilter = KeyListStatus.Current;
+            await LoadAsync(added.Environment);
         }
     }
 

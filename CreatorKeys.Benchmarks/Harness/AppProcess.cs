@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace CreatorKeys.Benchmarks.Harness;
+
+/// <summary>
+/// A server started as its own process on a free loopback port: the real CreatorKeys app
+/// (its build output, copied beside this program) or the empty ASP.NET app of <see cref="EmptyApp"/>.
+/// </summary>
+public sealed partial class AppProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private AppProcess(Process process, Uri baseAddress, TimeSpan startedIn)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        StartedIn = startedIn;
+    }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>From starting the process to the first 200 from <c>/healthz</c>.</summary>
+    public TimeSpan StartedIn { get; }
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>Starts CreatorKeys.Web on <paramref name="dataFolder"/> and waits for <c>/healthz</c>.</summary>
+    public static Task<AppProcess> StartWebAsync(string dataFolder) =>
+        StartAsync("CreatorKeys.Web.dll", [], new Dictionary<string, string> { ["CreatorKeys__DataFolder"] = dataFolder, ["ASPNETCORE_ENVIRONMENT"] = "Production" });
+
+    /// <summary>Starts the empty ASP.NET app (this program with <c>empty-app</c>) and waits for <c>/healthz</c>.</summary>
+    public static Task<AppProcess> StartEmptyAsync() =>
+        StartAsync(typeof(AppProcess).Assembly.GetName().Name + ".dll", [EmptyApp.Argument], new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
+
+    private static async Task<AppProcess> StartAsync(string assembly, string[] args, Dictionary<string, string> environment)
+    {
+        var port = FreePort();
+        var baseAddress = new Uri($"http://127.0.0.1:{port}/");
+        var directory = AppContext.BaseDirectory;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // Each program runs with its own runtime config and dependency list, copied beside it by the build.
+        foreach (var arg in (string[])[Path.Combine(directory, assembly), .. args])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/');
+        start.Environment["Urls"] = baseAddress.ToString().TrimEnd('/');
+        start.Environment["DOTNET_gcServer"] = "0";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Warning";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var watch = Stopwatch.StartNew();
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        while (watch.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            if (process.HasExited)
+            {
+                break;
+            }
+
+            try
+            {
+                using var response = await client.GetAsync("healthz");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return new AppProcess(process, baseAddress, watch.Elapsed);
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Listening but busy starting.
+            }
+
+            await Task.Delay(10);
+        }
+
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        await process.WaitForExitAsync();
+        lock (output)
+        {
+            throw new InvalidOperationException($"{assembly} did not answer /healthz with 200 (exit code {(process.HasExited ? process.ExitCode : -1)}):\n{output}");
+        }
+    }
+
+    /// <summary>A client signed in through the real sign-in form (which unlocks the vault on the server).</summary>
+    public async Task<HttpClient> SignInAsync(string email, string password)
+    {
+        var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer(), MaxConnectionsPerServer = 64 };
+        var client = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
+        var page = await client.GetStringAsync("account/sign-in");
+        var form = FormPattern().Matches(page).Select(m => m.Value).FirstOrDefault(f => f.Contains("value=\"sign-in\"", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException("The sign-in page has no sign-in form.");
+        var fields = InputPattern().Matches(form)
+            .Select(m => (Name: Attribute(m.Value, "name"), Value: Attribute(m.Value, "value"), Type: Attribute(m.Value, "type")))
+            .Where(f => f.Name is not null && f.Type is not ("checkbox" or "submit"))
+            .GroupBy(f => f.Name!)
+            .ToDictionary(g => g.Key, g => WebUtility.HtmlDecode(g.First().Value ?? ""));
+        fields["Input.Email"] = email;
+        fields["Input.Password"] = password;
+        using var response = await client.PostAsync("account/sign-in", new FormUrlEncodedContent(fields));
+        if (response.StatusCode != HttpStatusCode.Redirect && response.StatusCode != HttpStatusCode.Found)
+        {
+            throw new InvalidOperationException($"Sign-in answered {(int)response.StatusCode}, not a redirect.");
+        }
+
+        var location = response.Headers.Location?.ToString() ?? "";
+        if (location.Contains("sign-in", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"Sign-in was refused ({location}).");
+        }
+
+        return client;
+    }
+
+    /// <summary>The server's resident memory (VmRSS), in bytes.</summary>
+    public long ResidentBytes()
+    {
+        _process.Refresh();
+        return _process.WorkingSet64;
+    }
+
+    private static string? Attribute(string tag, string name)
+    {
+        var match = Regex.Match(tag, $"\\s{name}=\"([^\"]*)\"");
+        return match.Success ? match.Groups[1].Value : null;
+    }
+
+    [GeneratedRegex("<form[\\s\\S]*?</form>")]
+    private static partial Regex FormPattern();
+
+    [GeneratedRegex("<input[^>]*>")]
+    private static partial Regex InputPattern();
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+}

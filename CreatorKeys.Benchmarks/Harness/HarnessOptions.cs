@@ -1,0 +1,50 @@
+namespace CreatorKeys.Benchmarks.Harness;
+
+/// <summary>What to measure and at what sizes. <see cref="Full"/> is the README's run; <see cref="Quick"/> the smoke test's.</summary>
+public sealed record HarnessOptions
+{
+    public static HarnessOptions Full { get; } = new();
+
+    /// <summary>Tiny sizes and single runs: proves every part still works, in seconds; its figures mean nothing.</summary>
+    public static HarnessOptions Quick { get; } = new()
+    {
+        UseBenchmarkDotNet = false,
+        VaultKeys = 20,
+        PdfKeys = 2,
+        ReminderAccounts = [3],
+        KeysPerAccount = 5,
+        Concurrency = 4,
+        RequestsPerWorker = 2,
+        Runs = 1,
+        StartUpRuns = 1,
+        StartUpOnEmptyFolder = false,
+    };
+
+    /// <summary>Micro-benchmarks through BenchmarkDotNet (in process); otherwise a short stopwatch loop.</summary>
+    public bool UseBenchmarkDotNet { get; init; } = true;
+
+    public int VaultKeys { get; init; } = 10_000;
+
+    /// <summary>Keys of one service in the seeded vault (it holds <see cref="VaultKeys"/> / 10 of each): the PDF's size.</summary>
+    public int PdfKeys { get; init; } = 1_000;
+
+    public IReadOnlyList<int> ReminderAccounts { get; init; } = [100, 1_000, 10_000];
+
+    public int KeysPerAccount { get; init; } = 100;
+
+    public int Concurrency { get; init; } = 32;
+
+    public int RequestsPerWorker { get; init; } = 20;
+
+    public int Runs { get; init; } = 5;
+
+    public int StartUpRuns { get; init; } = 3;
+
+    /// <summary>Also start the app on an empty folder, to tell the data's share of the start-up from the fixed cost.</summary>
+    public bool StartUpOnEmptyFolder { get; init; } = true;
+
+    public ISet<string> Skip { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Whether a part (micro, vault, web, reminders) is measured in this run.</summary>
+    public bool Includes(string part) => !Skip.Contains(part);
+}

@@ -1,0 +1,91 @@
+using CreatorKeys.Benchmarks.Seeding;
+using CreatorKeys.Core.Reminders;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CreatorKeys.Benchmarks.Harness;
+
+/// <summary>
+/// The daily reminder check (<see cref="ReminderService.CheckAsync"/>) over many accounts, against
+/// one hand-written SQL query that selects the same due keys, at several sizes to show growth.
+/// </summary>
+public static class ReminderMeasure
+{
+    public static async Task<IReadOnlyList<BenchmarkResult>> RunAsync(IReadOnlyList<int> accountCounts, int keysPerAccount, int runs, TextWriter log)
+    {
+        var results = new List<BenchmarkResult>();
+        foreach (var accounts in accountCounts)
+        {
+            var folder = Directory.CreateTempSubdirectory("ck-bench-reminders-").FullName;
+            try
+            {
+                results.AddRange(await RunOneAsync(folder, accounts, keysPerAccount, runs, log));
+            }
+            finally
+            {
+                SqliteConnection.ClearAllPools();
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+
+        return results;
+    }
+
+    private static async Task<IReadOnlyList<BenchmarkResult>> RunOneAsync(string folder, int accounts, int keysPerAccount, int runs, TextWriter log)
+    {
+        var keys = accounts * keysPerAccount;
+        await using var seeder = await VaultSeeder.OpenAsync(folder);
+        var seeding = await Measure.TimeAsync(async () =>
+        {
+            var (accountId, vault) = await seeder.SignUpAsync("template@creatorkeys.test");
+            await seeder.AddKeysAsync(accountId, vault, keysPerAccount);
+            await seeder.CopyAccountAsync(accountId, accounts - 1);
+        });
+        log.WriteLine($"  reminders: seeded {accounts:N0} accounts × {keysPerAccount} keys in {Measure.Ms(seeding)}");
+
+        var reminders = seeder.Provider.GetRequiredService<ReminderService>();
+        var horizon = reminders.Today.AddDays(RotationSchedule.FirstReminderDays);
+        var rawRows = 0;
+        async Task Raw() => rawRows = await RawDueKeysAsync(seeder.ConnectionString, horizon);
+
+        // The first check of the day writes every new reminder and one digest per account: it runs once.
+        await Raw();
+        var rawFirst = await Measure.TimeAsync(Raw);
+        CheckReport? first = null;
+        var firstRun = await Measure.TimeAsync(async () => first = await reminders.CheckAsync());
+        // Later checks of the same day find the same keys and nothing new: the daily steady state.
+        var (raw, repeat) = await Measure.PairAsync(runs, Raw, () => reminders.CheckAsync());
+        log.WriteLine($"  reminders: {keys:N0} keys, {rawRows:N0} due; raw {Measure.Ms(raw)}, first check {Measure.Ms(firstRun)} ({first!.RemindersCreated:N0} reminders), repeat {Measure.Ms(repeat)}");
+
+        var size = $"{keys:N0} keys, {accounts:N0} accounts";
+        return
+        [
+            new("daily reminder check, repeat run (nothing new)", size, Measure.Ms(repeat), $"raw SQL {Measure.Ms(raw)}", BenchmarkResult.RatioOf(repeat, raw), "≤ 3×", repeat <= raw * 3, $"{rawRows:N0} due"),
+            new("daily reminder check, first run (writes reminders + digests)", size, Measure.Ms(firstRun), $"raw SQL {Measure.Ms(rawFirst)}", BenchmarkResult.RatioOf(firstRun, rawFirst), "linear growth", null, $"{first.RemindersCreated:N0} reminders, {first.MessagesQueued:N0} digests"),
+        ];
+    }
+
+    /// <summary>The hand-written query: every key in use due within the first-reminder horizon and not being replaced.</summary>
+    private static async Task<int> RawDueKeysAsync(string connectionString, DateOnly horizon)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT k.Id, k.AccountId, k.ProviderName, k.Environment, k.Label, k.Hint, k.DueOn
+            FROM ApiKeys AS k
+            WHERE k.Status = 'Current' AND k.DueOn IS NOT NULL AND k.DueOn <= $horizon
+              AND NOT EXISTS (SELECT 1 FROM Rotations AS r WHERE r.IsActive AND r.OldKeyId = k.Id)
+            ORDER BY k.AccountId
+            """;
+        command.Parameters.AddWithValue("$horizon", horizon.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        var rows = new List<(string, string, string, string, string, string, string)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6)));
+        }
+
+        return rows.Count;
+    }
+}

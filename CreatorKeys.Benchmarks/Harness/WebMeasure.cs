@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace CreatorKeys.Benchmarks.Harness;
+
+/// <summary>Whole-app figures against a real server process: the vault page under load, and start-up.</summary>
+public static partial class WebMeasure
+{
+    /// <summary>
+    /// Time to first byte of the prerendered vault page (signed in, <paramref name="keys"/> keys),
+    /// p50 and p99 under <paramref name="concurrency"/> concurrent requests, against the app's own
+    /// <c>/healthz</c> under the same load.
+    /// </summary>
+    public static async Task<IReadOnlyList<BenchmarkResult>> PageLoadAsync(string dataFolder, string email, string password, int keys, int concurrency, int requestsPerWorker, TextWriter log)
+    {
+        await using var app = await AppProcess.StartWebAsync(dataFolder);
+        using var client = await app.SignInAsync(email, password);
+
+        // One full page first: it must be the vault, and it tells how many rows the server rendered.
+        using (var first = await client.GetAsync("vault"))
+        {
+            var html = await first.Content.ReadAsStringAsync();
+            if (first.StatusCode != HttpStatusCode.OK || !html.Contains("<h1", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"GET /vault answered {(int)first.StatusCode} {first.Headers.Location}.");
+            }
+
+            log.WriteLine($"  vault page: {RowPattern().Count(html):N0} key rows rendered of {keys:N0}, {html.Length / 1024:N0} KB of HTML");
+        }
+
+        // One warm-up round each, then the measured rounds.
+        await LoadAsync(client, "healthz", concurrency, 1);
+        await LoadAsync(client, "vault", concurrency, 1);
+        var health = await LoadAsync(client, "healthz", concurrency, requestsPerWorker);
+        var vault = await LoadAsync(client, "vault", concurrency, requestsPerWorker);
+        var health50 = Measure.Percentile(health, 50);
+        var health99 = Measure.Percentile(health, 99);
+        var vault50 = Measure.Percentile(vault, 50);
+        var vault99 = Measure.Percentile(vault, 99);
+        log.WriteLine($"  vault page: p50 {Measure.Ms(vault50)} p99 {Measure.Ms(vault99)}; /healthz p50 {Measure.Ms(health50)} p99 {Measure.Ms(health99)}");
+        var load = $"{keys:N0} keys, {concurrency} concurrent, {vault.Count} requests";
+        return
+        [
+            new("vault page, time to first byte p50", load, Measure.Ms(vault50), $"/healthz {Measure.Ms(health50)}", BenchmarkResult.RatioOf(vault50, health50), "— (reported)", null),
+            new("vault page, time to first byte p99", load, Measure.Ms(vault99), $"/healthz {Measure.Ms(health99)}", BenchmarkResult.RatioOf(vault99, health99), "p99 under 150 ms", vault99 < TimeSpan.FromMilliseconds(150)),
+        ];
+    }
+
+    private static async Task<List<TimeSpan>> LoadAsync(HttpClient client, string path, int concurrency, int requestsPerWorker)
+    {
+        var times = new List<TimeSpan>();
+        var workers = Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            var mine = new List<TimeSpan>();
+            for (var i = 0; i < requestsPerWorker; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                using var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+                await using var body = await response.Content.ReadAsStreamAsync();
+                var buffer = new byte[1];
+                _ = await body.ReadAsync(buffer);
+                mine.Add(watch.Elapsed);
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    throw new InvalidOperationException($"GET /{path} answered {(int)response.StatusCode}.");
+                }
+
+                await body.CopyToAsync(Stream.Null);
+            }
+
+            lock (times)
+            {
+                times.AddRange(mine);
+            }
+        });
+        await Task.WhenAll(workers);
+        return times;
+    }
+
+    /// <summary>
+    /// Process start to the first 200 from <c>/healthz</c>: the app on the seeded folder against the
+    /// empty ASP.NET app, and the app on an empty folder to tell the data's share from the fixed cost.
+    /// </summary>
+    public static async Task<IReadOnlyList<BenchmarkResult>> StartUpAsync(string dataFolder, int keys, int runs, bool withEmptyFolder, TextWriter log)
+    {
+        var app = new List<TimeSpan>();
+        var fresh = new List<TimeSpan>();
+        var empty = new List<TimeSpan>();
+        var emptyFolder = Directory.CreateTempSubdirectory("ck-bench-empty-").FullName;
+        try
+        {
+            if (withEmptyFolder)
+            {
+                // Once untimed, so the empty folder's migrations and key ring are in place like the seeded one's.
+                await using (await AppProcess.StartWebAsync(emptyFolder))
+                {
+                }
+            }
+
+            for (var i = 0; i < runs; i++)
+            {
+                await using (var server = await AppProcess.StartEmptyAsync())
+                {
+                    empty.Add(server.StartedIn);
+                }
+
+                await using (var server = await AppProcess.StartWebAsync(dataFolder))
+                {
+                    app.Add(server.StartedIn);
+                }
+
+                if (withEmptyFolder)
+                {
+                    await using var server = await AppProcess.StartWebAsync(emptyFolder);
+                    fresh.Add(server.StartedIn);
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(emptyFolder, recursive: true);
+        }
+
+        var appMedian = Measure.Median(app);
+        var freshMedian = Measure.Median(fresh);
+        var emptyMedian = Measure.Median(empty);
+        log.WriteLine($"  start-up: app {Measure.Ms(appMedian)} ({keys:N0} keys), app {Measure.Ms(freshMedian)} (no keys), empty app {Measure.Ms(emptyMedian)}");
+        BenchmarkResult startUp = new("start-up to /healthz 200", $"{keys:N0}-key database, median of {runs}", Measure.Ms(appMedian), $"empty ASP.NET app {Measure.Ms(emptyMedian)}", BenchmarkResult.RatioOf(appMedian, emptyMedian), "≤ 3 s", appMedian <= TimeSpan.FromSeconds(3));
+        return withEmptyFolder
+            ? [startUp, new("start-up, the data's share", $"{keys:N0}-key database vs an empty one", Measure.Ms(appMedian), $"same app, no keys {Measure.Ms(freshMedian)}", BenchmarkResult.RatioOf(appMedian, freshMedian), "— (reported)", null)]
+            : [startUp];
+    }
+
+    [GeneratedRegex("data-testid=\"(masked|revealed)-value\"")]
+    private static partial Regex RowPattern();
+}

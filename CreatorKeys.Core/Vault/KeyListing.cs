@@ -1,0 +1,36 @@
+namespace CreatorKeys.Core.Vault;
+
+/// <summary>Which keys a vault folder lists.</summary>
+public enum KeyListStatus
+{
+    /// <summary>Keys in use, and new keys of a replacement under way.</summary>
+    Current,
+
+    /// <summary>Retired, replaced and compromised keys.</summary>
+    Retired,
+
+    All,
+}
+
+/// <summary>
+/// One page of one environment's keys, filtered like the vault page's search box and "Show" list.
+/// <paramref name="Page"/> counts from 0.
+/// </summary>
+public sealed record KeyListQuery(VaultEnvironment Environment, KeyListStatus Status = KeyListStatus.Current, string? Search = null, int Page = 0, int PageSize = KeyListQuery.DefaultPageSize)
+{
+    /// <summary>Rows per page: a screenful, so a vault of 10,000 keys never renders them all.</summary>
+    public const int DefaultPageSize = 25;
+
+    public const int MaxPageSize = 200;
+}
+
+/// <summary>A page of keys and how many match in all. <see cref="Page"/> is the page actually returned (0-based).</summary>
+public sealed record KeyListPage(IReadOnlyList<KeySummary> Keys, int Total, int Page, int PageSize)
+{
+    public int PageCount => Total == 0 ? 1 : (Total + PageSize - 1) / PageSize;
+
+    /// <summary>The 1-based position of the first row shown; 0 when there is none.</summary>
+    public int FirstRow => Keys.Count == 0 ? 0 : (Page * PageSize) + 1;
+
+    public int LastRow => (Page * PageSize) + Keys.Count;
+}
