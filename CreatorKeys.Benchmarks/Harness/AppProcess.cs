@@ -112,9 +112,14 @@ public sealed partial class AppProcess : IAsyncDisposable
     }
 
     /// <summary>A client signed in through the real sign-in form (which unlocks the vault on the server).</summary>
-    public async Task<HttpClient> SignInAsync(string email, string password)
+    public async Task<HttpClient> SignInAsync(string email, string password) =>
+        (await SignInWithCookiesAsync(email, password)).Client;
+
+    /// <summary>As <see cref="SignInAsync"/>, with the cookies the sign-in set (to hand to a browser).</summary>
+    public async Task<(HttpClient Client, CookieContainer Cookies)> SignInWithCookiesAsync(string email, string password)
     {
-        var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer(), MaxConnectionsPerServer = 64 };
+        var cookies = new CookieContainer();
+        var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = cookies, MaxConnectionsPerServer = 64 };
         var client = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
         var page = await client.GetStringAsync("account/sign-in");
         var form = FormPattern().Matches(page).Select(m => m.Value).FirstOrDefault(f => f.Contains("value=\"sign-in\"", StringComparison.Ordinal))
@@ -138,7 +143,7 @@ public sealed partial class AppProcess : IAsyncDisposable
             throw new InvalidOperationException($"Sign-in was refused ({location}).");
         }
 
-        return client;
+        return (client, cookies);
     }
 
     /// <summary>The server's resident memory (VmRSS), in bytes.</summary>

@@ -28,7 +28,7 @@ public static class BenchmarkHarness
             results.Add(options.UseBenchmarkDotNet ? CryptoWithBenchmarkDotNet(log) : CryptoWithStopwatch());
         }
 
-        if (options.Includes("vault") || options.Includes("web"))
+        if (options.Includes("vault") || options.Includes("web") || options.Includes("circuits"))
         {
             var folder = Directory.CreateTempSubdirectory("ck-bench-vault-").FullName;
             try
@@ -60,6 +60,12 @@ public static class BenchmarkHarness
                     results.AddRange(await WebMeasure.PageLoadAsync(folder, VaultEmail, VaultSeeder.Password, options.VaultKeys, options.Concurrency, options.RequestsPerWorker, log));
                     log.WriteLine("Start-up…");
                     results.AddRange(await WebMeasure.StartUpAsync(folder, options.VaultKeys, options.StartUpRuns, options.StartUpOnEmptyFolder, log));
+                }
+
+                if (options.Includes("circuits"))
+                {
+                    log.WriteLine($"Memory per circuit ({options.Circuits} browser pages)…");
+                    results.AddRange(await CircuitMemoryMeasure.RunAsync(folder, VaultEmail, VaultSeeder.Password, options.VaultKeys, options.Circuits, log));
                 }
             }
             finally

@@ -18,6 +18,7 @@ public sealed record HarnessOptions
         Runs = 1,
         StartUpRuns = 1,
         StartUpOnEmptyFolder = false,
+        Circuits = 2,
     };
 
     /// <summary>Micro-benchmarks through BenchmarkDotNet (in process); otherwise a short stopwatch loop.</summary>
@@ -43,8 +44,11 @@ public sealed record HarnessOptions
     /// <summary>Also start the app on an empty folder, to tell the data's share of the start-up from the fixed cost.</summary>
     public bool StartUpOnEmptyFolder { get; init; } = true;
 
+    /// <summary>Browser pages (circuits) opened for the memory-per-circuit figure.</summary>
+    public int Circuits { get; init; } = 50;
+
     public ISet<string> Skip { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Whether a part (micro, vault, web, reminders) is measured in this run.</summary>
+    /// <summary>Whether a part (micro, vault, web, circuits, reminders) is measured in this run.</summary>
     public bool Includes(string part) => !Skip.Contains(part);
 }
