@@ -17,7 +17,12 @@ public static class DatabaseInitializer
         dataFolder.EnsureExists();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
-        await db.Database.MigrateAsync(cancellationToken);
+        // An up-to-date database (every start but the first after an upgrade) skips MigrateAsync: it would
+        // list the applied migrations again and diff the model against the snapshot, ~0.3 s of every start.
+        if (pending > 0)
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
         // WAL lets readers and the writer work at once; the setting is stored in the file itself.
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         await services.GetRequiredService<DueDateRefresher>().RefreshAsync(cancellationToken);
