@@ -29,16 +29,7 @@ public sealed class TwoStepSignInTests(BrowserFixture browser)
             await page.ScreenshotAsync($"two-step-{name}-{label}");
         }
 
-        await page.GotoAsync("account/sign-up");
-        await page.GetByLabel("Email").FillAsync(TestAccounts.Email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(TestAccounts.Password);
-        await page.GetByLabel("Type the password again").FillAsync(TestAccounts.Password);
-        await page.GetByLabel("I understand").CheckAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create account and vault" }).ClickAsync();
-        await page.GetByRole(AriaRole.Heading, new() { Name = "Save your emergency kit" }).WaitForAsync();
-        await page.WaitForInteractiveAsync();
-        await page.GetByLabel("I have saved my emergency kit somewhere safe").CheckAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Continue to my vault" }).ClickAsync();
+        await BrowserJourney.SignUpAndSaveKitAsync(page);
 
         // The install requires it: the vault waits until two-step sign-in is on.
         await page.GetByText("This install requires two-step sign-in").WaitForAsync();
