@@ -69,7 +69,7 @@ public static class RateLimiting
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>Please wait a moment · CreatorKeys</title></head>
             <body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 3rem auto; padding: 0 1rem; line-height: 1.5">
-            <main><h1>Please wait a moment</h1><p role="alert">{message}</p><p><a href="/reports">Back to reports</a></p></main>
+            <main><h1>Please wait a moment</h1><p role="alert">{message}</p><p>Use your browser's Back button to return, or <a href="/">go to the dashboard</a>.</p></main>
             </body></html>
             """;
         return Results.Content(html, "text/html; charset=utf-8", statusCode: StatusCodes.Status429TooManyRequests);

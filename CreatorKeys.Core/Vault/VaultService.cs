@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using CreatorKeys.Core.Audit;
 using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Providers;
@@ -140,7 +141,7 @@ public sealed class VaultService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var keys = await db.ApiKeys.AsNoTracking()
             .Where(k => k.AccountId == accountId)
-            .Select(k => new KeySummary(k.Id, k.ProviderId, k.ProviderName, k.Environment, k.Label, k.Hint, k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.IssuedAt, k.CreatedAt, k.UpdatedAt, k.SlotId, k.CompromisedAt, k.RotationDays, k.DueOn, k.DueNowSince))
+            .Select(SummaryOf)
             .ToListAsync(cancellationToken);
         return keys
             .OrderBy(k => k.Environment)
@@ -181,7 +182,7 @@ public sealed class VaultService(
             .ThenBy(k => k.Id)
             .Skip(page * pageSize)
             .Take(pageSize)
-            .Select(k => new KeySummary(k.Id, k.ProviderId, k.ProviderName, k.Environment, k.Label, k.Hint, k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.IssuedAt, k.CreatedAt, k.UpdatedAt, k.SlotId, k.CompromisedAt, k.RotationDays, k.DueOn, k.DueNowSince))
+            .Select(SummaryOf)
             .ToListAsync(cancellationToken);
         return new KeyListPage(rows, total, page, pageSize);
     }
@@ -340,6 +341,11 @@ public sealed class VaultService(
         $"{(existing.Status == KeyStatus.Current ? "" : $", {existing.Status.ToString().ToLowerInvariant()}")}). " +
         "Using one key in several places means one leak exposes all of them: create a separate key at the provider instead.");
 
-    internal static KeySummary ToSummary(ApiKey k) =>
-        new(k.Id, k.ProviderId, k.ProviderName, k.Environment, k.Label, k.Hint, k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.IssuedAt, k.CreatedAt, k.UpdatedAt, k.SlotId, k.CompromisedAt, k.RotationDays, k.DueOn, k.DueNowSince);
+    /// <summary>A key's summary as a query projection, so listings read no ciphertext; compiled once for loaded rows.</summary>
+    private static readonly Expression<Func<ApiKey, KeySummary>> SummaryOf = k =>
+        new KeySummary(k.Id, k.ProviderId, k.ProviderName, k.Environment, k.Label, k.Hint, k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.IssuedAt, k.CreatedAt, k.UpdatedAt, k.SlotId, k.CompromisedAt, k.RotationDays, k.DueOn, k.DueNowSince);
+
+    private static readonly Func<ApiKey, KeySummary> CompiledSummary = SummaryOf.Compile();
+
+    internal static KeySummary ToSummary(ApiKey k) => CompiledSummary(k);
 }
