@@ -117,16 +117,17 @@ public sealed class ReportTests(BrowserFixture browser)
             await targetPage.GotoAsync("reports");
             await targetPage.WaitForInteractiveAsync();
             await targetPage.Locator("#ck-restore-file").SetInputFilesAsync(new FilePayload { Name = "backup.ckbackup", MimeType = "application/json", Buffer = backup });
-            await Assertions.Expect(targetPage.GetByTestId("restore-file")).ToHaveTextAsync("Chosen: backup.ckbackup");
+            // The file travels to the server over the live connection before its name shows; on a loaded machine that can take more than the default 5 s.
+            await Assertions.Expect(targetPage.GetByTestId("restore-file")).ToHaveTextAsync("Chosen: backup.ckbackup", new() { Timeout = 30_000 });
 
             // A wrong passphrase first: a clear message, nothing restored.
             await targetPage.GetByLabel("The backup's passphrase").FillAsync("not the passphrase at all");
             await targetPage.GetByRole(AriaRole.Button, new() { Name = "Restore", Exact = true }).ClickAsync();
-            await Assertions.Expect(targetPage.GetByTestId("restore-result")).ToHaveTextAsync(CreatorKeys.Core.Backup.BackupFile.WrongPassphraseMessage);
+            await Assertions.Expect(targetPage.GetByTestId("restore-result")).ToHaveTextAsync(CreatorKeys.Core.Backup.BackupFile.WrongPassphraseMessage, new() { Timeout = 30_000 });
 
             await targetPage.GetByLabel("The backup's passphrase").FillAsync(passphrase);
             await targetPage.GetByRole(AriaRole.Button, new() { Name = "Restore", Exact = true }).ClickAsync();
-            await Assertions.Expect(targetPage.GetByTestId("restore-result")).ToContainTextAsync("Restored 1 key and 0 workflows");
+            await Assertions.Expect(targetPage.GetByTestId("restore-result")).ToContainTextAsync("Restored 1 key and 0 workflows", new() { Timeout = 30_000 });
             await Assertions.Expect(targetPage.GetByTestId("report-table").GetByRole(AriaRole.Link)).ToHaveCountAsync(1);
             await targetPage.ScreenshotAsync("backup-2-restored");
         });
