@@ -148,12 +148,13 @@ public sealed class SecurityChecklistService(
         // 9 and 10. Workflows: every key in use somewhere recorded, and used the right way.
         var issues = WorkflowChecks.Check(workflows, overview.Keys);
         var unused = issues.Where(i => i.Kind == WorkflowIssueKind.UnusedKey).ToList();
+        var unusedIds = unused.Select(u => u.KeyId).ToHashSet();
         checks.Add(new ChecklistCheck(
             ChecklistCheckId.WorkflowsDocumented,
             "Every key's workflows are recorded",
             10,
             keys.Count > 0 && unused.Count == 0,
-            keys.Count == 0 ? NoKeys : $"Record which workflow uses {Names(keys.Where(k => unused.Any(u => u.KeyId == k.Id)).ToList())}. When you replace a key, this list is what makes sure no place is forgotten.",
+            keys.Count == 0 ? NoKeys : $"Record which workflow uses {Names(keys.Where(k => unusedIds.Contains(k.Id)).ToList())}. When you replace a key, this list is what makes sure no place is forgotten.",
             "workflows"));
 
         var misuse = issues.Where(i => i.Kind != WorkflowIssueKind.UnusedKey).ToList();

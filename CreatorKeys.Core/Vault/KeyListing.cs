@@ -34,3 +34,18 @@ public sealed record KeyListPage(IReadOnlyList<KeySummary> Keys, int Total, int 
 
     public int LastRow => (Page * PageSize) + Keys.Count;
 }
+
+/// <summary>How many keys each environment holds: in use (with new keys of a replacement under way) and retired.</summary>
+public sealed record KeyCounts(IReadOnlyDictionary<VaultEnvironment, int> Current, IReadOnlyDictionary<VaultEnvironment, int> Retired)
+{
+    /// <summary>Whether a key of this status is listed under <see cref="KeyListStatus.Current"/>.</summary>
+    public static bool IsListedAsCurrent(KeyStatus status) => status is KeyStatus.Current or KeyStatus.Pending;
+
+    /// <summary>The counts the vault page's "Show" list asks for; every environment is present.</summary>
+    public IReadOnlyDictionary<VaultEnvironment, int> For(KeyListStatus status) => status switch
+    {
+        KeyListStatus.Current => Current,
+        KeyListStatus.Retired => Retired,
+        _ => Current.ToDictionary(c => c.Key, c => c.Value + Retired[c.Key]),
+    };
+}

@@ -151,17 +151,19 @@ public sealed class VaultService(
     }
 
     /// <summary>
-    /// How many keys of the account each environment holds that pass <paramref name="status"/> and
-    /// <paramref name="search"/>; every environment is present, with 0 when it has none.
+    /// How many keys of the account each environment holds, in use and retired, that contain
+    /// <paramref name="search"/>; one query, which without a search reads only an index.
     /// </summary>
-    public async Task<IReadOnlyDictionary<VaultEnvironment, int>> CountKeysAsync(string accountId, KeyListStatus status = KeyListStatus.Current, string? search = null, CancellationToken cancellationToken = default)
+    public async Task<KeyCounts> CountKeysAsync(string accountId, string? search = null, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var counts = await Listed(db, accountId, status, search)
-            .GroupBy(k => k.Environment)
-            .Select(g => new { Environment = g.Key, Count = g.Count() })
+        var counts = await Listed(db, accountId, KeyListStatus.All, search)
+            .GroupBy(k => new { k.Environment, k.Status })
+            .Select(g => new { g.Key.Environment, g.Key.Status, Count = g.Count() })
             .ToListAsync(cancellationToken);
-        return Enum.GetValues<VaultEnvironment>().ToDictionary(e => e, e => counts.FirstOrDefault(c => c.Environment == e)?.Count ?? 0);
+        Dictionary<VaultEnvironment, int> Sum(Func<KeyStatus, bool> status) => Enum.GetValues<VaultEnvironment>()
+            .ToDictionary(e => e, e => counts.Where(c => c.Environment == e && status(c.Status)).Sum(c => c.Count));
+        return new KeyCounts(Sum(KeyCounts.IsListedAsCurrent), Sum(s => !KeyCounts.IsListedAsCurrent(s)));
     }
 
     /// <summary>
@@ -185,6 +187,50 @@ public sealed class VaultService(
             .Select(SummaryOf)
             .ToListAsync(cancellationToken);
         return new KeyListPage(rows, total, page, pageSize);
+    }
+
+    /// <summary>
+    /// One page of the account's keys in use (status Current), soonest due first (a key of unknown
+    /// due date first of all), then by name; optionally of one environment. The rotation page lists
+    /// a screenful at a time this way, never the whole vault. A page past the end returns the last one.
+    /// </summary>
+    public async Task<KeyListPage> ListKeysByDueDateAsync(string accountId, int page = 0, int pageSize = KeyListQuery.DefaultPageSize, VaultEnvironment? environment = null, CancellationToken cancellationToken = default)
+    {
+        pageSize = Math.Clamp(pageSize, 1, KeyListQuery.MaxPageSize);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var keys = db.ApiKeys.AsNoTracking().Where(k => k.AccountId == accountId && k.Status == KeyStatus.Current);
+        if (environment is { } only)
+        {
+            keys = keys.Where(k => k.Environment == only);
+        }
+
+        var total = await keys.CountAsync(cancellationToken);
+        page = Math.Clamp(page, 0, Math.Max(0, (total - 1) / pageSize));
+        var rows = total == 0 ? [] : await keys
+            .OrderBy(k => k.DueOn)
+            .ThenBy(k => EF.Functions.Collate(k.Label, "NOCASE"))
+            .ThenBy(k => k.Id)
+            .Skip(page * pageSize)
+            .Take(pageSize)
+            .Select(SummaryOf)
+            .ToListAsync(cancellationToken);
+        return new KeyListPage(rows, total, page, pageSize);
+    }
+
+    /// <summary>The account's keys among <paramref name="keyIds"/>, by id; ids of other accounts' keys or of no key are left out.</summary>
+    public async Task<IReadOnlyDictionary<Guid, KeySummary>> FindKeysAsync(string accountId, IReadOnlyCollection<Guid> keyIds, CancellationToken cancellationToken = default)
+    {
+        if (keyIds.Count == 0)
+        {
+            return new Dictionary<Guid, KeySummary>();
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var keys = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.AccountId == accountId && keyIds.Contains(k.Id))
+            .Select(SummaryOf)
+            .ToListAsync(cancellationToken);
+        return keys.ToDictionary(k => k.Id);
     }
 
     /// <summary>The account's keys that pass the status filter and contain the search text (any case) in their service, name or hint.</summary>

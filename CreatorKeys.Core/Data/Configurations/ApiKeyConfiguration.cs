@@ -26,7 +26,8 @@ public sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
 
         // One value may be stored only once per vault: the same key in two places is the #1 mistake.
         builder.HasIndex(k => new { k.AccountId, k.Fingerprint }).IsUnique();
-        builder.HasIndex(k => new { k.AccountId, k.Environment });
+        // The vault page's folder counts read only this index (covering): account, folder, in use or retired.
+        builder.HasIndex(k => new { k.AccountId, k.Environment, k.Status });
         builder.HasIndex(k => new { k.AccountId, k.SlotId });
         // The daily reminder check: every key in use due within the next 30 days, across all accounts.
         builder.HasIndex(k => k.DueOn);

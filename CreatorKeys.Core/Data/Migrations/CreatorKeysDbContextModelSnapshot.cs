@@ -560,12 +560,12 @@ namespace CreatorKeys.Core.Data.Migrations
 
                     b.HasIndex("DueOn");
 
-                    b.HasIndex("AccountId", "Environment");
-
                     b.HasIndex("AccountId", "Fingerprint")
                         .IsUnique();
 
                     b.HasIndex("AccountId", "SlotId");
+
+                    b.HasIndex("AccountId", "Environment", "Status");
 
                     b.ToTable("ApiKeys");
                 });

@@ -19,11 +19,11 @@ namespace CreatorKeys.Tests.Core.Isolation;
 /// </summary>
 public sealed class AccountIsolationTests : IAsyncLifetime
 {
-    /// <summary>Each public service method with an id parameter, as "Type.Method". Keep in step with <see cref="CallsAsB"/>.</summary>
+    /// <summary>Each public service method with an id (or a list of ids) parameter, as "Type.Method". Keep in step with <see cref="CallsAsB"/>.</summary>
     private static readonly string[] Covered =
     [
         "VaultService.RevealAsync", "VaultService.CopyAsync", "VaultService.UpdateKeyAsync", "VaultService.UpdateCapAsync",
-        "VaultService.RetireKeyAsync", "VaultService.DeleteAsync",
+        "VaultService.RetireKeyAsync", "VaultService.DeleteAsync", "VaultService.FindKeysAsync",
         "RotationService.StartAsync", "RotationService.MarkCompromisedAsync", "RotationService.GetAsync", "RotationService.HistoryAsync",
         "RotationService.AddNewKeyAsync", "RotationService.SetUpdatedAsync", "RotationService.SetTestedAsync",
         "RotationService.ContinueToRetireAsync", "RotationService.RetireOldKeyAsync", "RotationService.CompleteAsync", "RotationService.CancelAsync",
@@ -82,7 +82,7 @@ public sealed class AccountIsolationTests : IAsyncLifetime
         var found = typeof(VaultService).Assembly.GetExportedTypes()
             .Where(t => t.IsClass && t.Name.EndsWith("Service", StringComparison.Ordinal))
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
-                .Where(m => m.GetParameters().Any(p => p.ParameterType == typeof(Guid) || p.ParameterType == typeof(Guid?)))
+                .Where(m => m.GetParameters().Any(p => p.ParameterType == typeof(Guid) || p.ParameterType == typeof(Guid?) || typeof(IEnumerable<Guid>).IsAssignableFrom(p.ParameterType)))
                 .Select(m => $"{t.Name}.{m.Name}"))
             .Distinct()
             .Order(StringComparer.Ordinal)
@@ -123,6 +123,7 @@ public sealed class AccountIsolationTests : IAsyncLifetime
         yield return ("VaultService.UpdateCapAsync", async () => !(await vault.UpdateCapAsync(b, _aKey.Id, 1m, true, origin)).Succeeded);
         yield return ("VaultService.RetireKeyAsync", async () => !await vault.RetireKeyAsync(b, _aDueKey.Id, origin));
         yield return ("VaultService.DeleteAsync", async () => !await vault.DeleteAsync(b, _aDueKey.Id, origin));
+        yield return ("VaultService.FindKeysAsync", async () => (await vault.FindKeysAsync(b, [_aKey.Id, _aDueKey.Id])).Count == 0);
         yield return ("RotationService.StartAsync", async () => !(await Rotations.StartAsync(b, _aDueKey.Id, RotationReason.Scheduled, null, origin)).Succeeded);
         yield return ("RotationService.MarkCompromisedAsync", async () => !(await Rotations.MarkCompromisedAsync(b, _aDueKey.Id, origin)).Succeeded);
         yield return ("RotationService.GetAsync", async () => await Rotations.GetAsync(b, _aRotation.Id) is null);

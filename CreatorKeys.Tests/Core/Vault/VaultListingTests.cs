@@ -34,6 +34,52 @@ public sealed class VaultListingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListKeysByDueDate_SoonestDueFirst_OnlyKeysInUse_OnePageAtATime()
+    {
+        var (_, session, _) = await _host.SignUpAsync();
+        var now = _host.Time.GetUtcNow();
+        async Task<KeySummary> AddAsync(string label, VaultEnvironment environment, int daysAgo)
+        {
+            var result = await _host.Vault.AddKeyAsync(session, new NewKeyInput("OpenAI", environment, label, TestAccounts.NewKeyValue(), IssueDate: KeyIssueDate.Of(now.AddDays(-daysAgo))), TestAccounts.Origin, acceptShapeWarning: true);
+            Assert.True(result.Succeeded, string.Join(" ", result.Errors.Values));
+            return result.Key!;
+        }
+
+        // Due in 89, 5 and 10 days: PROD keys after 90 days, DEV keys after 180.
+        await AddAsync("PROD — OpenAI — fresh", VaultEnvironment.Prod, 1);
+        await AddAsync("DEV — OpenAI — soonest", VaultEnvironment.Dev, 175);
+        await AddAsync("PROD — OpenAI — older", VaultEnvironment.Prod, 80);
+        var retired = await AddAsync("PROD — OpenAI — retired", VaultEnvironment.Prod, 85);
+        Assert.True(await _host.Vault.RetireKeyAsync(session.AccountId, retired.Id, TestAccounts.Origin));
+
+        var first = await _host.Vault.ListKeysByDueDateAsync(session.AccountId, pageSize: 2);
+        var second = await _host.Vault.ListKeysByDueDateAsync(session.AccountId, page: 1, pageSize: 2);
+        var prodOnly = await _host.Vault.ListKeysByDueDateAsync(session.AccountId, pageSize: 2, environment: VaultEnvironment.Prod);
+
+        Assert.Equal(3, first.Total);
+        Assert.Equal(["DEV — OpenAI — soonest", "PROD — OpenAI — older"], first.Keys.Select(k => k.Label));
+        Assert.True(first.Keys[0].DueOn <= first.Keys[1].DueOn);
+        Assert.Equal(["PROD — OpenAI — fresh"], second.Keys.Select(k => k.Label));
+        Assert.Equal(2, prodOnly.Total);
+        Assert.Equal(["PROD — OpenAI — older", "PROD — OpenAI — fresh"], prodOnly.Keys.Select(k => k.Label));
+    }
+
+    [Fact]
+    public async Task FindKeys_ReturnsTheAccountsKeysAmongTheIds_AndLeavesOthersOut()
+    {
+        var (_, session, _) = await _host.SignUpAsync();
+        var (_, other, _) = await _host.SignUpAsync("other@example.com");
+        var mine = await _host.AddKeyAsync(session, TestAccounts.NewKeyValue());
+        var theirs = await _host.AddKeyAsync(other, TestAccounts.NewKeyValue());
+
+        var found = await _host.Vault.FindKeysAsync(session.AccountId, [mine.Id, theirs.Id, Guid.NewGuid()]);
+
+        Assert.Equal([mine.Id], found.Keys);
+        Assert.Equal(mine.Label, found[mine.Id].Label);
+        Assert.Empty(await _host.Vault.FindKeysAsync(session.AccountId, []));
+    }
+
+    [Fact]
     public async Task ListKeysPage_PagePastTheEnd_ReturnsTheLastPage()
     {
         var (_, session, _) = await _host.SignUpAsync();
@@ -80,11 +126,17 @@ public sealed class VaultListingTests : IAsyncLifetime
         await _host.AddKeyAsync(session, TestAccounts.NewKeyValue(), VaultEnvironment.Prod);
         await _host.AddKeyAsync(other, TestAccounts.NewKeyValue(), VaultEnvironment.Staging);
 
+        var retired = await _host.AddKeyAsync(session, TestAccounts.NewKeyValue(), VaultEnvironment.Prod);
+        Assert.True(await _host.Vault.RetireKeyAsync(session.AccountId, retired.Id, TestAccounts.Origin));
+
         var counts = await _host.Vault.CountKeysAsync(session.AccountId);
 
-        Assert.Equal(2, counts[VaultEnvironment.Dev]);
-        Assert.Equal(0, counts[VaultEnvironment.Staging]);
-        Assert.Equal(1, counts[VaultEnvironment.Prod]);
+        Assert.Equal(2, counts.Current[VaultEnvironment.Dev]);
+        Assert.Equal(0, counts.Current[VaultEnvironment.Staging]);
+        Assert.Equal(1, counts.Current[VaultEnvironment.Prod]);
+        Assert.Equal((0, 0, 1), (counts.Retired[VaultEnvironment.Dev], counts.Retired[VaultEnvironment.Staging], counts.Retired[VaultEnvironment.Prod]));
+        Assert.Equal((2, 0, 2), (counts.For(KeyListStatus.All)[VaultEnvironment.Dev], counts.For(KeyListStatus.All)[VaultEnvironment.Staging], counts.For(KeyListStatus.All)[VaultEnvironment.Prod]));
+        Assert.Equal(0, (await _host.Vault.CountKeysAsync(session.AccountId, search: "no such text")).For(KeyListStatus.All).Values.Sum());
         Assert.Empty((await _host.Vault.ListKeysPageAsync(session.AccountId, new KeyListQuery(VaultEnvironment.Staging))).Keys);
     }
 }

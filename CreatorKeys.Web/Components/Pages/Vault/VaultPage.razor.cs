@@ -89,6 +89,7 @@ public sealed partial class VaultPage
             return;
         }
 
+        var counts = await Vault.CountKeysAsync(session.AccountId, _search);
         if (show is { } environment)
         {
             ShowEnvironment(environment);
@@ -96,7 +97,7 @@ public sealed partial class VaultPage
         else if (_counts is null)
         {
             // Open the first folder that has something in it.
-            var any = await Vault.CountKeysAsync(session.AccountId, KeyListStatus.All);
+            var any = counts.For(KeyListStatus.All);
             var withKeys = VaultEnvironments.All.Where(e => any[e] > 0).ToList();
             if (withKeys.Count > 0)
             {
@@ -104,7 +105,7 @@ public sealed partial class VaultPage
             }
         }
 
-        _counts = await Vault.CountKeysAsync(session.AccountId, _statusFilter, _search);
+        _counts = counts.For(_statusFilter);
         _page = await Vault.ListKeysPageAsync(session.AccountId, new KeyListQuery(ActiveEnvironment, _statusFilter, _search, _pageIndex));
         _pageIndex = _page.Page;
     }
