@@ -55,7 +55,6 @@ public sealed partial class AppProcess : IAsyncDisposable
 
         start.Environment["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/');
         start.Environment["Urls"] = baseAddress.ToString().TrimEnd('/');
-        start.Environment["DOTNET_gcServer"] = "0";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Warning";
         foreach (var (name, value) in environment)

@@ -165,7 +165,12 @@ public sealed class RotationTests(BrowserFixture browser)
 
     private static async Task ChooseAsync(IPage page, ILocator dialog, string select, string option)
     {
-        await dialog.GetByRole(AriaRole.Combobox, new() { Name = select }).ClickAsync();
+        var combobox = dialog.GetByRole(AriaRole.Combobox, new() { Name = select });
+        await combobox.ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
+        // The choice reaches the server after a round trip of the select's own; under load a click on
+        // "Save workflow" could overtake it. Go on once the select shows the choice (the server rendered it).
+        var shown = dialog.Locator(".mud-select").Filter(new() { Has = page.GetByRole(AriaRole.Combobox, new() { Name = select }) });
+        await Assertions.Expect(shown.First).ToContainTextAsync(option, new() { Timeout = 30_000 });
     }
 }
