@@ -172,21 +172,14 @@ public sealed class VaultService(
     /// </summary>
     public async Task<KeyListPage> ListKeysPageAsync(string accountId, KeyListQuery query, CancellationToken cancellationToken = default)
     {
-        var pageSize = Math.Clamp(query.PageSize, 1, KeyListQuery.MaxPageSize);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var keys = Listed(db, accountId, query.Status, query.Search).Where(k => k.Environment == query.Environment);
-        var total = await keys.CountAsync(cancellationToken);
-        var lastPage = Math.Max(0, (total - 1) / pageSize);
-        var page = Math.Clamp(query.Page, 0, lastPage);
-        var rows = total == 0 ? [] : await keys
-            .OrderBy(k => EF.Functions.Collate(k.ProviderName, "NOCASE"))
-            .ThenBy(k => EF.Functions.Collate(k.Label, "NOCASE"))
-            .ThenBy(k => k.Id)
-            .Skip(page * pageSize)
-            .Take(pageSize)
-            .Select(SummaryOf)
-            .ToListAsync(cancellationToken);
-        return new KeyListPage(rows, total, page, pageSize);
+        return await PageOfAsync(
+            keys,
+            q => q.OrderBy(k => EF.Functions.Collate(k.ProviderName, "NOCASE")).ThenBy(k => EF.Functions.Collate(k.Label, "NOCASE")).ThenBy(k => k.Id),
+            query.Page,
+            query.PageSize,
+            cancellationToken);
     }
 
     /// <summary>
@@ -196,7 +189,6 @@ public sealed class VaultService(
     /// </summary>
     public async Task<KeyListPage> ListKeysByDueDateAsync(string accountId, int page = 0, int pageSize = KeyListQuery.DefaultPageSize, VaultEnvironment? environment = null, CancellationToken cancellationToken = default)
     {
-        pageSize = Math.Clamp(pageSize, 1, KeyListQuery.MaxPageSize);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var keys = db.ApiKeys.AsNoTracking().Where(k => k.AccountId == accountId && k.Status == KeyStatus.Current);
         if (environment is { } only)
@@ -204,12 +196,16 @@ public sealed class VaultService(
             keys = keys.Where(k => k.Environment == only);
         }
 
+        return await PageOfAsync(keys, q => q.OrderBy(k => k.DueOn).ThenBy(k => EF.Functions.Collate(k.Label, "NOCASE")).ThenBy(k => k.Id), page, pageSize, cancellationToken);
+    }
+
+    /// <summary>How many keys <paramref name="keys"/> holds, and page <paramref name="page"/> of them in <paramref name="order"/> (0-based; past the end, the last page).</summary>
+    private static async Task<KeyListPage> PageOfAsync(IQueryable<ApiKey> keys, Func<IQueryable<ApiKey>, IOrderedQueryable<ApiKey>> order, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        pageSize = Math.Clamp(pageSize, 1, KeyListQuery.MaxPageSize);
         var total = await keys.CountAsync(cancellationToken);
         page = Math.Clamp(page, 0, Math.Max(0, (total - 1) / pageSize));
-        var rows = total == 0 ? [] : await keys
-            .OrderBy(k => k.DueOn)
-            .ThenBy(k => EF.Functions.Collate(k.Label, "NOCASE"))
-            .ThenBy(k => k.Id)
+        var rows = total == 0 ? [] : await order(keys)
             .Skip(page * pageSize)
             .Take(pageSize)
             .Select(SummaryOf)
