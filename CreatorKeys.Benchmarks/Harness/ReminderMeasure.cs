@@ -76,7 +76,6 @@ public static class ReminderMeasure
             FROM ApiKeys AS k
             WHERE k.Status = 'Current' AND k.DueOn IS NOT NULL AND k.DueOn <= $horizon
               AND NOT EXISTS (SELECT 1 FROM Rotations AS r WHERE r.IsActive AND r.OldKeyId = k.Id)
-            ORDER BY k.AccountId
             """;
         command.Parameters.AddWithValue("$horizon", horizon.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         var rows = new List<(string, string, string, string, string, string, string)>();

@@ -40,7 +40,6 @@ public sealed class ReminderService(
         var horizon = today.AddDays(RotationSchedule.FirstReminderDays);
 
         List<DueKeyRow> due;
-        HashSet<(Guid, DateOnly, ReminderStage, int)> had;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             // A key already being replaced needs no reminder: the creator is on it (the rotation page shows its steps).
@@ -51,17 +50,18 @@ public sealed class ReminderService(
                 query = query.Where(k => k.AccountId == accountId);
             }
 
+            // Each due key comes with the latest reminder its ledger holds for its current due date, looked up in the
+            // ledger's unique index: one query for every account, and a check that finds nothing new opens no further
+            // connection. No ORDER BY: sorting by account would make SQLite walk every key in account order instead of
+            // the due-date index; the keys are grouped by account below.
             due = await query
-                .OrderBy(k => k.AccountId)
-                .Select(k => new DueKeyRow(k.Id, k.AccountId, k.ProviderName, k.Environment, k.Label, k.Hint, k.DueOn!.Value))
+                .Select(k => new DueKeyRow(k.Id, k.AccountId, k.ProviderName, k.Environment, k.Label, k.Hint, k.DueOn!.Value,
+                    db.Reminders.Where(r => r.ApiKeyId == k.Id && r.DueOn == k.DueOn).Max(r => (int?)(
+                        // ReminderPoint.Order, in SQL: 30 days before, 7 days before, due, then the weekly repeats.
+                        r.Stage == ReminderStage.Upcoming ? (r.Step == RotationSchedule.FirstReminderDays ? 0 : 1)
+                        : r.Stage == ReminderStage.Due ? 2
+                        : 2 + r.Step))))
                 .ToListAsync(cancellationToken);
-
-            // The ledger rows of those keys for their current due dates, in one query for every account
-            // (not one per account): a check that finds nothing new opens no further connection.
-            var recorded = await query
-                .Join(db.Reminders, k => new { Id = k.Id, DueOn = k.DueOn }, r => new { Id = r.ApiKeyId, DueOn = (DateOnly?)r.DueOn }, (k, r) => new { r.ApiKeyId, r.DueOn, r.Stage, r.Step })
-                .ToListAsync(cancellationToken);
-            had = [.. recorded.Select(r => (r.ApiKeyId, r.DueOn, r.Stage, r.Step))];
         }
 
         var reminders = 0;
@@ -71,7 +71,7 @@ public sealed class ReminderService(
         {
             try
             {
-                var (created, queued) = await CheckAccountAsync(account.Key, [.. account], had, today, origin ?? RequestOrigin.System, cancellationToken);
+                var (created, queued) = await CheckAccountAsync(account.Key, [.. account], today, origin ?? RequestOrigin.System, cancellationToken);
                 if (created > 0)
                 {
                     reminders += created;
@@ -92,7 +92,7 @@ public sealed class ReminderService(
         return new CheckReport(today, due.Count, reminders, messages, failed);
     }
 
-    private async Task<(int Created, bool Queued)> CheckAccountAsync(string accountId, IReadOnlyList<DueKeyRow> keys, HashSet<(Guid, DateOnly, ReminderStage, int)> had, DateOnly today, RequestOrigin origin, CancellationToken cancellationToken)
+    private async Task<(int Created, bool Queued)> CheckAccountAsync(string accountId, IReadOnlyList<DueKeyRow> keys, DateOnly today, RequestOrigin origin, CancellationToken cancellationToken)
     {
         var wanted = keys
             .Select(k => (Key: k, Point: RotationSchedule.StageOn(k.DueOn, today)))
@@ -100,8 +100,10 @@ public sealed class ReminderService(
             .Select(k => (k.Key, Point: k.Point!.Value))
             .ToList();
 
-        // A reminder recorded since the ledger was read (a concurrent check) is refused by the unique index below.
-        var fresh = wanted.Where(w => !had.Contains((w.Key.Id, w.Key.DueOn, w.Point.Stage, w.Point.Step))).ToList();
+        // New means later than anything the ledger holds for this due date: a check never goes back to an earlier stage
+        // (a clock or time zone moved back). A reminder recorded since the ledger was read (a concurrent check) is
+        // refused by the unique index below.
+        var fresh = wanted.Where(w => w.Point.Order > (w.Key.LatestRecorded ?? -1)).ToList();
         if (fresh.Count == 0)
         {
             return (0, false);
@@ -201,7 +203,8 @@ public sealed class ReminderService(
         }
     }
 
-    private sealed record DueKeyRow(Guid Id, string AccountId, string ProviderName, VaultEnvironment Environment, string Label, string Hint, DateOnly DueOn);
+    /// <summary>A key within reach of a reminder, with the <see cref="ReminderPoint.Order"/> of the latest reminder already recorded for its due date.</summary>
+    private sealed record DueKeyRow(Guid Id, string AccountId, string ProviderName, VaultEnvironment Environment, string Label, string Hint, DateOnly DueOn, int? LatestRecorded);
 }
 
 /// <summary>What one check did: the day it checked, the keys within reach, the reminders and digests it created.</summary>

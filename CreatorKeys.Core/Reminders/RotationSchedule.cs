@@ -101,6 +101,17 @@ public static class RotationSchedule
 /// </summary>
 public readonly record struct ReminderPoint(ReminderStage Stage, int Step)
 {
+    /// <summary>
+    /// Where the point falls in a due date's sequence: 0 (30 days before), 1 (7 days before), 2 (due), then 2 + the
+    /// weekly repeat. A later day never has a smaller one. The daily check computes the same in SQL.
+    /// </summary>
+    public int Order => Stage switch
+    {
+        ReminderStage.Upcoming => Step == RotationSchedule.FirstReminderDays ? 0 : 1,
+        ReminderStage.Due => 2,
+        _ => 2 + Step,
+    };
+
     public bool IsUrgent => Stage == ReminderStage.Overdue;
 }
 

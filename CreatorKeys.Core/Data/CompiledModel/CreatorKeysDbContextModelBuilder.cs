@@ -11,7 +11,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
     public partial class CreatorKeysDbContextModel
     {
         private CreatorKeysDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("c87ff077-5bc5-4310-a032-4b63ad70728b"), entityTypeCount: 19)
+            : base(skipDetectChanges: false, modelId: new Guid("1aaa6930-2ce5-44dc-ac29-7371d4c975df"), entityTypeCount: 19)
         {
         }
 

@@ -25,6 +25,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
                 navigationCount: 1,
                 foreignKeyCount: 2,
                 unnamedIndexCount: 2,
+                namedIndexCount: 1,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -160,6 +161,10 @@ namespace CreatorKeys.Core.Data.CompiledModel
 
             var index0 = runtimeEntityType.AddIndex(
                 new[] { accountId, slotId });
+
+            var iX_Rotations_OldKeyId_Lookup = runtimeEntityType.AddIndex(
+                new[] { oldKeyId },
+                name: "IX_Rotations_OldKeyId_Lookup");
 
             return runtimeEntityType;
         }

@@ -412,6 +412,8 @@ namespace CreatorKeys.Core.Data.Migrations
 
                     b.HasIndex("AccountId", "SlotId");
 
+                    b.HasIndex(new[] { "OldKeyId" }, "IX_Rotations_OldKeyId_Lookup");
+
                     b.ToTable("Rotations");
                 });
 

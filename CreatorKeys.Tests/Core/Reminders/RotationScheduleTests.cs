@@ -114,4 +114,24 @@ public sealed class RotationScheduleTests
 
         Assert.Equal(expected, RotationSchedule.Describe(today.AddDays(daysLeft), today));
     }
+
+    [Fact]
+    public void PointOrder_GrowsExactlyWhenTheStageChanges_FromThirtyDaysBeforeToMonthsOverdue()
+    {
+        // The daily check treats a point as new only when its order is above the latest one recorded.
+        var due = new DateOnly(2027, 3, 1);
+        var points = Enumerable.Range(-RotationSchedule.FirstReminderDays, 200)
+            .Select(offset => RotationSchedule.StageOn(due, due.AddDays(offset)))
+            .OfType<ReminderPoint>()
+            .ToList();
+
+        Assert.Equal(0, points[0].Order);
+        for (var i = 1; i < points.Count; i++)
+        {
+            Assert.Equal(points[i] == points[i - 1] ? 0 : 1, points[i].Order - points[i - 1].Order);
+        }
+
+        Assert.Equal([0, 1, 2, 3], points.Select(p => p.Order).Distinct().Take(4));
+        Assert.Equal(2 + (169 / RotationSchedule.OverdueRepeatDays), points[^1].Order);
+    }
 }
