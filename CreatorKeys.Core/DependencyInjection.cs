@@ -17,6 +17,7 @@ using CreatorKeys.Core.Workflows;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -54,11 +55,13 @@ public static class DependencyInjection
         services.AddSingleton(dataFolder);
 
         // One context per operation (IDbContextFactory); Identity's stores get a scoped one from the same factory.
-        services.AddSingleton<RotationScheduleInterceptor>();
-        services.AddSingleton<ActivityChainInterceptor>();
-        services.AddDbContextFactory<CreatorKeysDbContext>((provider, options) => options
+        // Pooled: a page makes several short-lived contexts, and a reused one skips building EF's services each time.
+        // Every registered EF interceptor joins in: the due dates, the activity chain, and any a test adds to watch the SQL.
+        services.AddSingleton<IInterceptor, RotationScheduleInterceptor>();
+        services.AddSingleton<IInterceptor, ActivityChainInterceptor>();
+        services.AddPooledDbContextFactory<CreatorKeysDbContext>((provider, options) => options
             .UseSqlite(dataFolder.ConnectionString)
-            .AddInterceptors(provider.GetRequiredService<RotationScheduleInterceptor>(), provider.GetRequiredService<ActivityChainInterceptor>()));
+            .AddInterceptors(provider.GetServices<IInterceptor>()));
         // A real query, not just "can open the file": SQLite opens a damaged file happily.
         services.AddHealthChecks().AddDbContextCheck<CreatorKeysDbContext>("database", customTestQuery: async (db, ct) =>
         {

@@ -169,8 +169,10 @@ public sealed class VaultService(
     /// <summary>
     /// One page of one environment's keys, by provider then label, filtered in the database: the
     /// vault page asks for a screenful, never the whole vault. A page past the end returns the last one.
+    /// <paramref name="knownTotal"/>: how many keys match, when the caller has just counted them
+    /// (<see cref="CountKeysAsync"/> with the same search, for the query's status and environment); saves a count.
     /// </summary>
-    public async Task<KeyListPage> ListKeysPageAsync(string accountId, KeyListQuery query, CancellationToken cancellationToken = default)
+    public async Task<KeyListPage> ListKeysPageAsync(string accountId, KeyListQuery query, int? knownTotal = null, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var keys = Listed(db, accountId, query.Status, query.Search).Where(k => k.Environment == query.Environment);
@@ -179,7 +181,8 @@ public sealed class VaultService(
             q => q.OrderBy(k => EF.Functions.Collate(k.ProviderName, "NOCASE")).ThenBy(k => EF.Functions.Collate(k.Label, "NOCASE")).ThenBy(k => k.Id),
             query.Page,
             query.PageSize,
-            cancellationToken);
+            cancellationToken,
+            knownTotal);
     }
 
     /// <summary>
@@ -200,10 +203,10 @@ public sealed class VaultService(
     }
 
     /// <summary>How many keys <paramref name="keys"/> holds, and page <paramref name="page"/> of them in <paramref name="order"/> (0-based; past the end, the last page).</summary>
-    private static async Task<KeyListPage> PageOfAsync(IQueryable<ApiKey> keys, Func<IQueryable<ApiKey>, IOrderedQueryable<ApiKey>> order, int page, int pageSize, CancellationToken cancellationToken)
+    private static async Task<KeyListPage> PageOfAsync(IQueryable<ApiKey> keys, Func<IQueryable<ApiKey>, IOrderedQueryable<ApiKey>> order, int page, int pageSize, CancellationToken cancellationToken, int? knownTotal = null)
     {
         pageSize = Math.Clamp(pageSize, 1, KeyListQuery.MaxPageSize);
-        var total = await keys.CountAsync(cancellationToken);
+        var total = knownTotal ?? await keys.CountAsync(cancellationToken);
         page = Math.Clamp(page, 0, Math.Max(0, (total - 1) / pageSize));
         var rows = total == 0 ? [] : await order(keys)
             .Skip(page * pageSize)

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Diagnostics;
 using CreatorKeys.Core.Reminders;
 using CreatorKeys.Core.Vault;
 using CreatorKeys.Tests.Infrastructure;
@@ -19,13 +18,16 @@ namespace CreatorKeys.Tests.Core;
 /// </summary>
 public sealed class QueryPlanTests : IAsyncLifetime
 {
+    private readonly CommandRecorder _recorder = new();
     private CoreHost _host = default!;
     private VaultSession _session = default!;
     private string _accountId = "";
 
     public async Task InitializeAsync()
     {
-        _host = await CoreHost.StartAsync(new Dictionary<string, string?> { ["CreatorKeys:Accounts:Registration"] = "Open" });
+        _host = await CoreHost.StartAsync(
+            new Dictionary<string, string?> { ["CreatorKeys:Accounts:Registration"] = "Open" },
+            extraServices: services => services.AddSingleton<IInterceptor>(_recorder));
         (var account, _session, _) = await _host.SignUpAsync();
         _accountId = account.Id;
         foreach (var environment in Enum.GetValues<VaultEnvironment>())
@@ -83,6 +85,16 @@ public sealed class QueryPlanTests : IAsyncLifetime
 
         Assert.True(plans.Count >= 6, $"only {plans.Count} queries were recorded");
         AssertNoScan(plans);
+
+        // A vault page reads its 25 rows in order from IX_ApiKeys_VaultListOrder (made by hand in migration
+        // VaultListOrderIndex) instead of sorting the whole folder; a table rebuild that drops it shows here.
+        var vaultPages = plans.Where(p => p.Sql.Contains("ORDER BY \"a\".\"ProviderName\" COLLATE NOCASE", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, vaultPages.Count);
+        Assert.All(vaultPages, page =>
+        {
+            Assert.Contains(page.Plan, step => step.Contains("IX_ApiKeys_VaultListOrder", StringComparison.Ordinal));
+            Assert.DoesNotContain(page.Plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        });
     }
 
     /// <summary>A SCAN step reads a whole table or a whole index; a SEARCH step reads a range of one.</summary>
@@ -95,44 +107,23 @@ public sealed class QueryPlanTests : IAsyncLifetime
         }
     }
 
-    /// <summary>Runs <paramref name="action"/>, recording each SELECT that Core sends to this test's database, then asks SQLite for each one's plan.</summary>
+    /// <summary>Runs <paramref name="action"/>, recording each SELECT that Core sends, then asks SQLite for each one's plan.</summary>
     private async Task<IReadOnlyList<QueryPlan>> PlansOfAsync(Func<Task> action)
     {
-        var recorded = new List<(string Sql, List<(string Name, object? Value)> Parameters)>();
-        var database = _host.DataFolder.DatabasePath;
-        var subscriptions = new List<IDisposable>();
-        using (DiagnosticListener.AllListeners.Subscribe(new ListenerObserver(listener =>
+        _recorder.Recording = true;
+        try
         {
-            if (listener.Name == DbLoggerCategory.Name)
-            {
-                subscriptions.Add(listener.Subscribe(new EventObserver(e =>
-                {
-                    if (e.Key == RelationalEventId.CommandExecuting.Name && e.Value is CommandEventData { Command: SqliteCommand command }
-                        && command.Connection?.DataSource == database && command.CommandText.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase))
-                    {
-                        lock (recorded)
-                        {
-                            recorded.Add((command.CommandText, [.. command.Parameters.Cast<DbParameter>().Select(p => (p.ParameterName, p.Value))]));
-                        }
-                    }
-                })));
-            }
-        })))
+            await action();
+        }
+        finally
         {
-            try
-            {
-                await action();
-            }
-            finally
-            {
-                subscriptions.ForEach(s => s.Dispose());
-            }
+            _recorder.Recording = false;
         }
 
         await using var connection = new SqliteConnection(_host.DataFolder.ConnectionString);
         await connection.OpenAsync();
         var plans = new List<QueryPlan>();
-        foreach (var (sql, parameters) in recorded)
+        foreach (var (sql, parameters) in _recorder.Commands)
         {
             await using var explain = connection.CreateCommand();
             explain.CommandText = "EXPLAIN QUERY PLAN " + sql;
@@ -156,29 +147,45 @@ public sealed class QueryPlanTests : IAsyncLifetime
 
     private sealed record QueryPlan(string Sql, IReadOnlyList<string> Plan);
 
-    private sealed class ListenerObserver(Action<DiagnosticListener> onNext) : IObserver<DiagnosticListener>
+    /// <summary>Every SELECT Core's contexts run while <see cref="Recording"/> is on, with its parameters.</summary>
+    private sealed class CommandRecorder : DbCommandInterceptor
     {
-        public void OnNext(DiagnosticListener value) => onNext(value);
+        private readonly List<(string Sql, List<(string Name, object? Value)> Parameters)> _commands = [];
 
-        public void OnCompleted()
+        public bool Recording { get; set; }
+
+        public IReadOnlyList<(string Sql, List<(string Name, object? Value)> Parameters)> Commands
         {
+            get
+            {
+                lock (_commands)
+                {
+                    return [.. _commands];
+                }
+            }
         }
 
-        public void OnError(Exception error)
+        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
         {
-        }
-    }
-
-    private sealed class EventObserver(Action<KeyValuePair<string, object?>> onNext) : IObserver<KeyValuePair<string, object?>>
-    {
-        public void OnNext(KeyValuePair<string, object?> value) => onNext(value);
-
-        public void OnCompleted()
-        {
+            Record(command);
+            return result;
         }
 
-        public void OnError(Exception error)
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
+            Record(command);
+            return ValueTask.FromResult(result);
+        }
+
+        private void Record(DbCommand command)
+        {
+            if (Recording && command.CommandText.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase))
+            {
+                lock (_commands)
+                {
+                    _commands.Add((command.CommandText, [.. command.Parameters.Cast<DbParameter>().Select(p => (p.ParameterName, p.Value))]));
+                }
+            }
         }
     }
 }

@@ -33,8 +33,11 @@ public sealed class CoreHost : IAsyncDisposable
 
     public DataFolder DataFolder => Services.GetRequiredService<DataFolder>();
 
-    /// <summary>Starts Core on a fresh folder, or on <paramref name="folder"/> to simulate a restart.</summary>
-    public static async Task<CoreHost> StartAsync(IDictionary<string, string?>? settings = null, TempFolder? folder = null)
+    /// <summary>
+    /// Starts Core on a fresh folder, or on <paramref name="folder"/> to simulate a restart;
+    /// <paramref name="extraServices"/> adds to Core's services (an EF interceptor that records the SQL, say).
+    /// </summary>
+    public static async Task<CoreHost> StartAsync(IDictionary<string, string?>? settings = null, TempFolder? folder = null, Action<IServiceCollection>? extraServices = null)
     {
         var ownsFolder = folder is null;
         folder ??= new TempFolder();
@@ -51,6 +54,7 @@ public sealed class CoreHost : IAsyncDisposable
         services.AddLogging();
         services.AddSingleton<TimeProvider>(time);
         services.AddCoreServices(configuration);
+        extraServices?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         await provider.InitializeDatabaseAsync();
         return new CoreHost(folder, provider, time) { _ownsFolder = ownsFolder };

@@ -31,5 +31,7 @@ public sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.HasIndex(k => new { k.AccountId, k.SlotId });
         // The daily reminder check: every key in use due within the next 30 days, across all accounts.
         builder.HasIndex(k => k.DueOn);
+        // Not declarable here: the vault page's order, IX_ApiKeys_VaultListOrder (migration VaultListOrderIndex), with
+        // NOCASE columns, which EF Core cannot express for SQLite. A table rebuild must create it again.
     }
 }

@@ -139,4 +139,35 @@ public sealed class VaultListingTests : IAsyncLifetime
         Assert.Equal(0, (await _host.Vault.CountKeysAsync(session.AccountId, search: "no such text")).For(KeyListStatus.All).Values.Sum());
         Assert.Empty((await _host.Vault.ListKeysPageAsync(session.AccountId, new KeyListQuery(VaultEnvironment.Staging))).Keys);
     }
+
+    [Fact]
+    public async Task CountKeys_AgreesWithEachPagesOwnCount_ForEveryFolderStatusAndSearch()
+    {
+        // The vault page hands the folder count to the page query instead of counting twice: they must agree.
+        var (_, session, _) = await _host.SignUpAsync();
+        await _host.AddKeyAsync(session, TestAccounts.NewKeyValue(), VaultEnvironment.Dev, "OpenAI", "DEV — OpenAI — one");
+        await _host.AddKeyAsync(session, TestAccounts.NewKeyValue(), VaultEnvironment.Dev, "ElevenLabs", "DEV — ElevenLabs — two");
+        await _host.AddKeyAsync(session, TestAccounts.NewKeyValue(), VaultEnvironment.Staging, "OpenAI", "STAGING — OpenAI — three");
+        var retired = await _host.AddKeyAsync(session, TestAccounts.NewKeyValue(), VaultEnvironment.Prod, "OpenAI", "PROD — OpenAI — old");
+        await _host.AddKeyAsync(session, TestAccounts.NewKeyValue(), VaultEnvironment.Prod, "OpenAI", "PROD — OpenAI — new");
+        Assert.True(await _host.Vault.RetireKeyAsync(session.AccountId, retired.Id, TestAccounts.Origin));
+
+        var compared = 0;
+        foreach (var search in new[] { null, "openai", "OLD", "no such text" })
+        {
+            var counts = await _host.Vault.CountKeysAsync(session.AccountId, search);
+            foreach (var status in Enum.GetValues<KeyListStatus>())
+            {
+                foreach (var environment in VaultEnvironments.All)
+                {
+                    var counted = await _host.Vault.ListKeysPageAsync(session.AccountId, new KeyListQuery(environment, status, search));
+                    Assert.Equal(counted.Total, counts.For(status)[environment]);
+                    compared += counted.Total;
+                }
+            }
+        }
+
+        // Per search, in use + retired + all: no search 4 + 1 + 5, "openai" 3 + 1 + 4, "OLD" 0 + 1 + 1, no match 0.
+        Assert.Equal(10 + 8 + 2, compared);
+    }
 }

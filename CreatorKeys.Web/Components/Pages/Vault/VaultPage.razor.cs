@@ -106,7 +106,7 @@ public sealed partial class VaultPage
         }
 
         _counts = counts.For(_statusFilter);
-        _page = await Vault.ListKeysPageAsync(session.AccountId, new KeyListQuery(ActiveEnvironment, _statusFilter, _search, _pageIndex));
+        _page = await Vault.ListKeysPageAsync(session.AccountId, new KeyListQuery(ActiveEnvironment, _statusFilter, _search, _pageIndex), knownTotal: _counts[ActiveEnvironment]);
         _pageIndex = _page.Page;
     }
 
