@@ -26,6 +26,25 @@ public sealed class ShellTests : ComponentTestContext
     }
 
     [Fact]
+    public void NavMenu_MarksTheSectionYouAreIn_AndFollowsNavigation()
+    {
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("vault/keys/00000000-0000-0000-0000-000000000001?replace=true");
+        var menu = Render<NavMenu>();
+
+        string[] Current() => [.. menu.FindAll("a[aria-current=page]").Select(a => a.TextContent.Trim())];
+        Assert.Equal(["Vault"], Current());
+        Assert.Contains("active", menu.Find("a[href=vault]").ClassList);
+
+        navigation.NavigateTo("");
+        menu.WaitForAssertion(() => Assert.Equal(["Dashboard"], Current()));
+
+        navigation.NavigateTo("settingsx");
+        menu.WaitForAssertion(() => Assert.Empty(Current()));
+        Assert.DoesNotContain("active", menu.Find("a[href=vault]").ClassList);
+    }
+
+    [Fact]
     public void PageIntros_SayInPlainWordsWhatEachPageIsFor()
     {
         Assert.Contains("which key each one uses", Render<WorkflowsPage>().Markup, StringComparison.Ordinal);
