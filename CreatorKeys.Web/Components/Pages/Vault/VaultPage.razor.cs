@@ -43,6 +43,9 @@ public sealed partial class VaultPage
     private TimeProvider Time { get; set; } = default!;
 
     [Inject]
+    private Core.Reminders.ReminderService Reminders { get; set; } = default!;
+
+    [Inject]
     private IOptions<VaultOptions> Options { get; set; } = default!;
 
     [CascadingParameter]
