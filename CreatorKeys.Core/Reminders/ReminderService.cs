@@ -52,8 +52,8 @@ public sealed class ReminderService(
 
             // Each due key comes with the latest reminder its ledger holds for its current due date, looked up in the
             // ledger's unique index: one query for every account, and a check that finds nothing new opens no further
-            // connection. No ORDER BY: sorting by account would make SQLite walk every key in account order instead of
-            // the due-date index; the keys are grouped by account below.
+            // connection. No ORDER BY: sorting every due key (a temporary B-tree) was about a quarter of the query's time
+            // at a million keys; the keys are grouped by account below.
             due = await query
                 .Select(k => new DueKeyRow(k.Id, k.AccountId, k.ProviderName, k.Environment, k.Label, k.Hint, k.DueOn!.Value,
                     db.Reminders.Where(r => r.ApiKeyId == k.Id && r.DueOn == k.DueOn).Max(r => (int?)(

@@ -61,7 +61,7 @@ public sealed class QueryPlanTests : IAsyncLifetime
         foreach (var due in dueKeyQueries)
         {
             Assert.Contains(due.Plan, step => step.StartsWith("SEARCH", StringComparison.Ordinal) && step.Contains("IX_ApiKeys_DueOn", StringComparison.Ordinal));
-            // Keys are grouped by account in memory; sorting them in SQL cost about a third of the query at a million keys.
+            // Keys are grouped by account in memory; sorting them in SQL was about a quarter of the query at a million keys.
             Assert.DoesNotContain(due.Plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
             Assert.Contains(due.Plan, step => step.StartsWith("SEARCH", StringComparison.Ordinal) && step.Contains("INDEX IX_Rotations_OldKeyId", StringComparison.Ordinal));
             Assert.Contains(due.Plan, step => step.StartsWith("SEARCH", StringComparison.Ordinal) && step.Contains("IX_Reminders_ApiKeyId_DueOn_Stage_Step", StringComparison.Ordinal));
