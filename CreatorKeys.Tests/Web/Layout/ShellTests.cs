@@ -6,6 +6,7 @@ using CreatorKeys.Web.Components.Pages.Providers;
 using CreatorKeys.Web.Components.Pages.Reports;
 using CreatorKeys.Web.Components.Pages.Rotation;
 using CreatorKeys.Web.Components.Pages.Workflows;
+using CreatorKeys.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -42,6 +43,20 @@ public sealed class ShellTests : ComponentTestContext
         navigation.NavigateTo("settingsx");
         menu.WaitForAssertion(() => Assert.Empty(Current()));
         Assert.DoesNotContain("active", menu.Find("a[href=vault]").ClassList);
+    }
+
+    [Fact]
+    public void MudMarkup_LabelsEncodeTheirWords_AndEachKindKeepsItsOwnMarkup()
+    {
+        var icon = MudBlazor.Icons.Material.Filled.Edit;
+
+        var label = MudMarkup.SmallButtonLabel(icon, "Edit <b>&</b>").Value;
+        var iconOnly = MudMarkup.IconButtonLabel(icon).Value;
+
+        Assert.EndsWith("</span>Edit &lt;b&gt;&amp;&lt;/b&gt;</span>", label, StringComparison.Ordinal);
+        Assert.StartsWith("<span class=\"mud-icon-button-label\"><svg ", iconOnly, StringComparison.Ordinal);
+        Assert.StartsWith("<span class=\"mud-button-label\">", MudMarkup.SmallButtonLabel(icon, "").Value, StringComparison.Ordinal);
+        Assert.Same(label, MudMarkup.SmallButtonLabel(icon, "Edit <b>&</b>").Value); // made once, then kept
     }
 
     [Fact]
