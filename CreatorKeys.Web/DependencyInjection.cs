@@ -2,6 +2,7 @@ using CreatorKeys.Core.Accounts;
 using CreatorKeys.Core.Import;
 using CreatorKeys.Core.Vault;
 using CreatorKeys.Web.Accounts;
+using CreatorKeys.Web.Components.Layout;
 using CreatorKeys.Web.Reminders;
 using Hangfire;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -31,6 +32,8 @@ public static class DependencyInjection
         services.AddRazorComponents().AddInteractiveServerComponents()
             .AddHubOptions(options => options.MaximumReceiveMessageSize = 4 * ImportService.MaxFileBytes);
         services.AddMudServices();
+        services.AddSingleton<ThemeStylesheet>();
+        services.AddHostedService(provider => provider.GetRequiredService<ThemeStylesheet>());
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, VaultRevalidatingAuthenticationStateProvider>();

@@ -3,6 +3,7 @@ using CreatorKeys.Core.Data;
 using CreatorKeys.Web;
 using CreatorKeys.Web.Accounts;
 using CreatorKeys.Web.Components;
+using CreatorKeys.Web.Components.Layout;
 using CreatorKeys.Web.Reminders;
 using CreatorKeys.Web.Reports;
 using Hangfire;
@@ -38,6 +39,7 @@ app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
+app.MapGet(ThemeStylesheet.Path, (ThemeStylesheet theme, HttpContext context) => theme.Serve(context));
 app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
 app.MapAccountEndpoints();
 app.MapReportEndpoints();

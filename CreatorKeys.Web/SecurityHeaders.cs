@@ -6,8 +6,8 @@ namespace CreatorKeys.Web;
 /// (clickjacking), no MIME sniffing, no referrer leaking addresses to other sites.
 /// </summary>
 /// <remarks>
-/// Styles keep <c>'unsafe-inline'</c>: MudBlazor sets inline style attributes and writes its
-/// theme into a <c>&lt;style&gt;</c> element. The framework's inline import map is left out of
+/// Styles keep <c>'unsafe-inline'</c>: MudBlazor sets inline style attributes (its theme is the
+/// file <c>/theme.css</c>, see ThemeStylesheet). The framework's inline import map is left out of
 /// <c>App.razor</c> (the app loads no JavaScript modules), so scripts need neither nonce nor hash.
 /// </remarks>
 public static class SecurityHeaders

@@ -1,11 +1,13 @@
 // Small browser helpers for CreatorKeys. Nothing secret is ever stored in the browser:
 // the only thing kept in localStorage is the light/dark theme choice.
 window.creatorKeys = {
-  getTheme: function () {
-    try { return window.localStorage.getItem("creatorkeys-theme"); } catch { return null; }
+  // Whether the dark palette is on (js/theme.js chose it before the page painted).
+  isDarkTheme: function () {
+    return document.documentElement.classList.contains("ck-dark");
   },
   setTheme: function (value) {
     try { window.localStorage.setItem("creatorkeys-theme", value); } catch { /* private mode */ }
+    document.documentElement.classList.toggle("ck-dark", value === "dark");
   },
   copyText: async function (text) {
     try {
