@@ -180,10 +180,16 @@ public sealed class ReminderService(
         return [.. rows.Select(r => new Notification(r.Id, r.ApiKeyId, r.ProviderName, r.Environment, r.Label, r.DueOn, new ReminderPoint(r.Stage, r.Step), r.CreatedAt, r.ReadAt, r.Status == KeyStatus.Current))];
     }
 
-    public async Task<int> CountUnreadAsync(string accountId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// How many of the account's notifications are unread, counting no further than
+    /// <paramref name="atMost"/>: the bell shows "99+" past 99, so it stops at 100 instead of
+    /// reading thousands of index entries on every page.
+    /// </summary>
+    public async Task<int> CountUnreadAsync(string accountId, int atMost = int.MaxValue, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Reminders.CountAsync(r => r.AccountId == accountId && r.ReadAt == null, cancellationToken);
+        // Ordered by a column the index already holds in order (so no sort), which a limit wants.
+        return await db.Reminders.Where(r => r.AccountId == accountId && r.ReadAt == null).OrderBy(r => r.ReadAt).Take(atMost).CountAsync(cancellationToken);
     }
 
     /// <summary>Marks one notification (or, with no id, all of them) as read.</summary>

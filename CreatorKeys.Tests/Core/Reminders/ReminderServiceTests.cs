@@ -343,6 +343,9 @@ public sealed class ReminderServiceTests : IAsyncLifetime
         await Reminders.CheckAsync();
         var list = await Reminders.ListNotificationsAsync(_accountId);
         Assert.Equal(2, await Reminders.CountUnreadAsync(_accountId));
+        // The bell counts no further than it shows.
+        Assert.Equal(1, await Reminders.CountUnreadAsync(_accountId, atMost: 1));
+        Assert.Equal(2, await Reminders.CountUnreadAsync(_accountId, atMost: 3));
 
         await Reminders.MarkReadAsync(_accountId, list[0].Id);
         Assert.Equal(1, await Reminders.CountUnreadAsync(_accountId));
