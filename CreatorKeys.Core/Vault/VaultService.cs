@@ -157,13 +157,48 @@ public sealed class VaultService(
     public async Task<KeyCounts> CountKeysAsync(string accountId, string? search = null, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var counts = await Listed(db, accountId, KeyListStatus.All, search)
-            .GroupBy(k => new { k.Environment, k.Status })
-            .Select(g => new { g.Key.Environment, g.Key.Status, Count = g.Count() })
-            .ToListAsync(cancellationToken);
+        var counts = string.IsNullOrWhiteSpace(search)
+            ? await StoredCountsAsync(db, accountId, cancellationToken)
+            : await Listed(db, accountId, KeyListStatus.All, search)
+                .GroupBy(k => new { k.Environment, k.Status })
+                .Select(g => new KeyCountRow(g.Key.Environment, g.Key.Status, g.Count()))
+                .ToListAsync(cancellationToken);
         Dictionary<VaultEnvironment, int> Sum(Func<KeyStatus, bool> status) => Enum.GetValues<VaultEnvironment>()
             .ToDictionary(e => e, e => counts.Where(c => c.Environment == e && status(c.Status)).Sum(c => c.Count));
         return new KeyCounts(Sum(KeyCounts.IsListedAsCurrent), Sum(s => !KeyCounts.IsListedAsCurrent(s)));
+    }
+
+    private sealed record KeyCountRow(VaultEnvironment Environment, KeyStatus Status, int Count);
+
+    /// <summary>
+    /// The account's key counts per environment and status as the database keeps them (table
+    /// ApiKeyCounts, kept by triggers on ApiKeys; migration ApiKeyCountsTable): a few rows, however
+    /// many keys. Outside the EF model, so read with a plain command on the context's connection.
+    /// </summary>
+    private static async Task<List<KeyCountRow>> StoredCountsAsync(CreatorKeysDbContext db, string accountId, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = """SELECT "Environment", "Status", "Count" FROM "ApiKeyCounts" WHERE "AccountId" = $account""";
+            var account = command.CreateParameter();
+            account.ParameterName = "$account";
+            account.Value = accountId;
+            command.Parameters.Add(account);
+            var rows = new List<KeyCountRow>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(new KeyCountRow(Enum.Parse<VaultEnvironment>(reader.GetString(0)), Enum.Parse<KeyStatus>(reader.GetString(1)), reader.GetInt32(2)));
+            }
+
+            return rows;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>
