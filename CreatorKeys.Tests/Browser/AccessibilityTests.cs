@@ -86,10 +86,14 @@ public sealed class AccessibilityTests(BrowserFixture browser)
         await page.WaitForInteractiveAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Switch to dark theme" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Switch to light theme" }).WaitForAsync();
+        // The dark palette is on (theme.css's :root.ck-dark): the page background is AppTheme's dark one.
+        await Assertions.Expect(page.Locator("html")).ToHaveClassAsync(new Regex("ck-dark"));
+        Assert.Equal("rgb(18, 19, 28)", await page.EvaluateAsync<string>("getComputedStyle(document.body).backgroundColor"));
         await CheckAsync("vault-dark");
         await page.GotoAsync("");
         await page.WaitForInteractiveAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Switch to light theme" }).WaitForAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveClassAsync(new Regex("ck-dark"));
         await CheckAsync("dashboard-dark");
 
         // The scheduler's dashboard (the first account may open it) under the same policy.
