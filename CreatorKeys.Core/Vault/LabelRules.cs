@@ -20,13 +20,16 @@ public static partial class LabelRules
     {
         var problems = new List<string>();
         var trimmed = label.Trim();
-        if (IsVague(trimmed))
+        // The words once per label (the vault page checks every row it shows), not once per rule and environment.
+        var words = Words(trimmed);
+        if (IsVague(trimmed, words))
         {
             problems.Add($"“{trimmed}” does not say which key this is.");
             return problems;
         }
 
-        var named = VaultEnvironments.All.Where(e => NamesEnvironment(trimmed, e)).ToList();
+        var upper = words.Select(w => w.ToUpperInvariant()).ToHashSet(StringComparer.Ordinal);
+        var named = VaultEnvironments.All.Where(e => NamesEnvironment(upper, e)).ToList();
         if (named.Count > 0 && !named.Contains(environment))
         {
             problems.Add($"The name says {string.Join(" and ", named.Select(e => e.Code()))}, but this is the {environment.Code()} key.");
@@ -47,19 +50,33 @@ public static partial class LabelRules
     public static bool IsVague(string label)
     {
         var trimmed = label.Trim();
+        return IsVague(trimmed, Words(trimmed));
+    }
+
+    private static bool IsVague(string trimmed, List<string> words)
+    {
         if (trimmed.Length < 3 || VagueNames.Contains(trimmed))
         {
             return true;
         }
 
         // "Key 1", "key2", "Token #3", "test key", "API key (old)": a generic word and a number or two.
-        var words = WordPattern().Matches(trimmed).Select(m => m.Value).ToList();
         return words.Count > 0 && words.All(w => VagueNames.Contains(w) || w.All(char.IsDigit) || w is "old" or "new" or "1st" or "2nd");
     }
 
-    private static bool NamesEnvironment(string label, VaultEnvironment environment)
+    private static List<string> Words(string text)
     {
-        var words = WordPattern().Matches(label).Select(m => m.Value.ToUpperInvariant()).ToHashSet();
+        var words = new List<string>();
+        foreach (var match in WordPattern().EnumerateMatches(text))
+        {
+            words.Add(text.Substring(match.Index, match.Length));
+        }
+
+        return words;
+    }
+
+    private static bool NamesEnvironment(HashSet<string> words, VaultEnvironment environment)
+    {
         return environment switch
         {
             VaultEnvironment.Dev => words.Overlaps(["DEV", "DEVELOPMENT"]),

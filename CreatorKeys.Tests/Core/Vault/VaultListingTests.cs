@@ -163,6 +163,14 @@ public sealed class VaultListingTests : IAsyncLifetime
                     var counted = await _host.Vault.ListKeysPageAsync(session.AccountId, new KeyListQuery(environment, status, search));
                     Assert.Equal(counted.Total, counts.For(status)[environment]);
                     compared += counted.Total;
+
+                    // Handed the count, as the vault page does (with no search, its compiled query): the same rows, in order.
+                    var handed = await _host.Vault.ListKeysPageAsync(session.AccountId, new KeyListQuery(environment, status, search), knownTotal: counted.Total);
+                    Assert.Equal(counted.Keys, handed.Keys);
+                    var secondOwn = await _host.Vault.ListKeysPageAsync(session.AccountId, new KeyListQuery(environment, status, search, Page: 1, PageSize: 1));
+                    var secondHanded = await _host.Vault.ListKeysPageAsync(session.AccountId, new KeyListQuery(environment, status, search, Page: 1, PageSize: 1), knownTotal: counted.Total);
+                    Assert.Equal(secondOwn.Page, secondHanded.Page);
+                    Assert.Equal(secondOwn.Keys, secondHanded.Keys);
                 }
             }
         }
