@@ -145,6 +145,31 @@ public sealed partial class AppProcess : IAsyncDisposable
         return (client, cookies);
     }
 
+    /// <summary>
+    /// Waits until the server has been idle for a second (under 5% of one core): its start-up work
+    /// (the catch-up reminder check, background JIT) done, so a load test measures the steady state.
+    /// Polled, not slept: returns the moment the server is quiet, and gives up after a minute.
+    /// </summary>
+    public async Task<TimeSpan> WaitUntilIdleAsync()
+    {
+        var waited = Stopwatch.StartNew();
+        var window = TimeSpan.FromSeconds(1);
+        while (waited.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            _process.Refresh();
+            var cpu = _process.TotalProcessorTime;
+            var wall = Stopwatch.StartNew();
+            await Task.Delay(window);
+            _process.Refresh();
+            if ((_process.TotalProcessorTime - cpu) < wall.Elapsed * 0.05)
+            {
+                return waited.Elapsed;
+            }
+        }
+
+        return waited.Elapsed;
+    }
+
     /// <summary>The server's resident memory (VmRSS), in bytes.</summary>
     public long ResidentBytes()
     {

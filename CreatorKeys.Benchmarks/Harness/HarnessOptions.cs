@@ -35,7 +35,7 @@ public sealed record HarnessOptions
 
     public int Concurrency { get; init; } = 32;
 
-    public int RequestsPerWorker { get; init; } = 20;
+    public int RequestsPerWorker { get; init; } = 50;
 
     public int Runs { get; init; } = 5;
 
