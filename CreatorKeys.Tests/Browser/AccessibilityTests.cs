@@ -95,6 +95,10 @@ public sealed class AccessibilityTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "Switch to light theme" }).WaitForAsync();
         await Assertions.Expect(page.Locator("html")).ToHaveClassAsync(new Regex("ck-dark"));
         await CheckAsync("dashboard-dark");
+        // The account pages (static, their own layout) follow the choice too.
+        await page.GotoAsync("account/password");
+        await Assertions.Expect(page.Locator("html")).ToHaveClassAsync(new Regex("ck-dark"));
+        await CheckAsync("change-password-dark");
 
         // The scheduler's dashboard (the first account may open it) under the same policy.
         await page.GotoAsync("hangfire");
