@@ -150,7 +150,7 @@ public sealed partial class AppProcess : IAsyncDisposable
     /// (the catch-up reminder check, background JIT) done, so a load test measures the steady state.
     /// Polled, not slept: returns the moment the server is quiet, and gives up after a minute.
     /// </summary>
-    public async Task<TimeSpan> WaitUntilIdleAsync()
+    public async Task<(bool Idle, TimeSpan Waited)> WaitUntilIdleAsync()
     {
         var waited = Stopwatch.StartNew();
         var window = TimeSpan.FromSeconds(1);
@@ -163,11 +163,11 @@ public sealed partial class AppProcess : IAsyncDisposable
             _process.Refresh();
             if ((_process.TotalProcessorTime - cpu) < wall.Elapsed * 0.05)
             {
-                return waited.Elapsed;
+                return (true, waited.Elapsed);
             }
         }
 
-        return waited.Elapsed;
+        return (false, waited.Elapsed);
     }
 
     /// <summary>The server's resident memory (VmRSS), in bytes.</summary>

@@ -36,7 +36,9 @@ public static partial class WebMeasure
         await LoadAsync(client, "healthz", concurrency, 2);
         await LoadAsync(client, "vault", concurrency, WarmUpRounds);
         var warmUpWork = await app.WaitUntilIdleAsync();
-        log.WriteLine($"  vault page: server idle after start-up work ({startUpWork.TotalSeconds:0.0} s) and after {WarmUpRounds} warm-up rounds ({warmUpWork.TotalSeconds:0.0} s)");
+        log.WriteLine($"  vault page: server {Quiet(startUpWork)} after start-up work and {Quiet(warmUpWork)} after {WarmUpRounds} warm-up rounds");
+        static string Quiet((bool Idle, TimeSpan Waited) wait) =>
+            wait.Idle ? $"idle {wait.Waited.TotalSeconds:0.0} s" : $"STILL BUSY after {wait.Waited.TotalSeconds:0} s (figures include that work)";
         var health = await LoadAsync(client, "healthz", concurrency, requestsPerWorker);
         var vault = await LoadAsync(client, "vault", concurrency, requestsPerWorker);
         var health50 = Measure.Percentile(health, 50);

@@ -210,11 +210,11 @@ public sealed class VaultService(
     public async Task<KeyListPage> ListKeysPageAsync(string accountId, KeyListQuery query, int? knownTotal = null, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (knownTotal is { } total && string.IsNullOrWhiteSpace(query.Search))
+        if (knownTotal is { } total && string.IsNullOrWhiteSpace(query.Search) && VaultPageQueries.TryGetValue(query.Status, out var compiled))
         {
             // The vault page's own request (counted already, no search): the compiled query.
             return await PageOfAsync(total, query.Page, query.PageSize, (skip, take) =>
-                VaultPageQueries[query.Status](db, accountId, query.Environment, skip, take).ToListAsync(cancellationToken).AsTask());
+                compiled(db, accountId, query.Environment, skip, take).ToListAsync(cancellationToken).AsTask());
         }
 
         var keys = Listed(db, accountId, query.Status, query.Search).Where(k => k.Environment == query.Environment);
@@ -259,6 +259,14 @@ public sealed class VaultService(
         return new KeyListPage(total == 0 ? [] : await rows(page * pageSize, pageSize), total, page, pageSize);
     }
 
+    // The two filters stand above VaultPageQueries on purpose: static fields are set in the order they are written.
+
+    /// <summary>The vault's "in use" folder filter (with <see cref="KeyCounts.IsListedAsCurrent"/>, its C# twin for the counts).</summary>
+    private static readonly Expression<Func<ApiKey, bool>> ListedAsCurrent = k => k.Status == KeyStatus.Current || k.Status == KeyStatus.Pending;
+
+    /// <summary>The vault's "retired" filter: every status not listed as in use.</summary>
+    private static readonly Expression<Func<ApiKey, bool>> ListedAsRetired = k => k.Status != KeyStatus.Current && k.Status != KeyStatus.Pending;
+
     /// <summary>
     /// The vault page's query, compiled once per status filter: it runs on every visit, and EF Core's
     /// per-call work (walking the LINQ expression to find its cache entry) cost about as much as
@@ -267,8 +275,8 @@ public sealed class VaultService(
     /// </summary>
     private static readonly Dictionary<KeyListStatus, Func<CreatorKeysDbContext, string, VaultEnvironment, int, int, IAsyncEnumerable<KeySummary>>> VaultPageQueries = new()
     {
-        [KeyListStatus.Current] = CompileVaultPage(k => k.Status == KeyStatus.Current || k.Status == KeyStatus.Pending),
-        [KeyListStatus.Retired] = CompileVaultPage(k => k.Status != KeyStatus.Current && k.Status != KeyStatus.Pending),
+        [KeyListStatus.Current] = CompileVaultPage(ListedAsCurrent),
+        [KeyListStatus.Retired] = CompileVaultPage(ListedAsRetired),
         [KeyListStatus.All] = CompileVaultPage(k => true),
     };
 
@@ -304,8 +312,8 @@ public sealed class VaultService(
         var keys = db.ApiKeys.AsNoTracking().Where(k => k.AccountId == accountId);
         keys = status switch
         {
-            KeyListStatus.Current => keys.Where(k => k.Status == KeyStatus.Current || k.Status == KeyStatus.Pending),
-            KeyListStatus.Retired => keys.Where(k => k.Status != KeyStatus.Current && k.Status != KeyStatus.Pending),
+            KeyListStatus.Current => keys.Where(ListedAsCurrent),
+            KeyListStatus.Retired => keys.Where(ListedAsRetired),
             _ => keys,
         };
 

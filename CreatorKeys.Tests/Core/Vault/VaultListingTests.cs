@@ -1,5 +1,6 @@
 using CreatorKeys.Core.Vault;
 using CreatorKeys.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
 
 namespace CreatorKeys.Tests.Core.Vault;
 
@@ -151,6 +152,23 @@ public sealed class VaultListingTests : IAsyncLifetime
         var retired = await _host.AddKeyAsync(session, TestAccounts.NewKeyValue(), VaultEnvironment.Prod, "OpenAI", "PROD — OpenAI — old");
         await _host.AddKeyAsync(session, TestAccounts.NewKeyValue(), VaultEnvironment.Prod, "OpenAI", "PROD — OpenAI — new");
         Assert.True(await _host.Vault.RetireKeyAsync(session.AccountId, retired.Id, TestAccounts.Origin));
+        // The other statuses a key can be in, set as a rotation or a leak would leave them.
+        foreach (var (environment, provider, name, status) in new[]
+        {
+            (VaultEnvironment.Dev, "OpenAI", "DEV — OpenAI — pending", "Pending"),
+            (VaultEnvironment.Staging, "Runway", "STAGING — Runway — previous", "Previous"),
+            (VaultEnvironment.Prod, "Runway", "PROD — Runway — compromised", "Compromised"),
+        })
+        {
+            var key = await _host.AddKeyAsync(session, TestAccounts.NewKeyValue(), environment, provider, name);
+            await using var connection = new SqliteConnection(_host.DataFolder.ConnectionString);
+            await connection.OpenAsync();
+            await using var update = connection.CreateCommand();
+            update.CommandText = "UPDATE \"ApiKeys\" SET \"Status\" = $status WHERE \"Id\" = $id";
+            update.Parameters.AddWithValue("$status", status);
+            update.Parameters.AddWithValue("$id", key.Id.ToString().ToUpperInvariant());
+            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+        }
 
         var compared = 0;
         foreach (var search in new[] { null, "openai", "OLD", "no such text" })
@@ -175,7 +193,8 @@ public sealed class VaultListingTests : IAsyncLifetime
             }
         }
 
-        // Per search, in use + retired + all: no search 4 + 1 + 5, "openai" 3 + 1 + 4, "OLD" 0 + 1 + 1, no match 0.
-        Assert.Equal(10 + 8 + 2, compared);
+        // Per search, in use + retired + all: no search 5 + 3 + 8 (pending is in use; previous and
+        // compromised are retired), "openai" 4 + 1 + 5, "OLD" 0 + 1 + 1, no match 0.
+        Assert.Equal(16 + 10 + 2, compared);
     }
 }

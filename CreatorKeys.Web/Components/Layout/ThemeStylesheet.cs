@@ -27,21 +27,26 @@ public sealed partial class ThemeStylesheet(IServiceProvider services) : IHosted
     /// <summary>The class on <c>&lt;html&gt;</c> that turns the dark palette on.</summary>
     public const string DarkClass = "ck-dark";
 
-    private (string Css, string Version)? _built;
+    // One reference, written once: readers see either nothing or the whole built stylesheet.
+    private volatile Built? _built;
 
     /// <summary>The whole stylesheet.</summary>
-    public string Css => Built.Css;
+    public string Css => Current.Css;
 
     /// <summary>A hash of <see cref="Css"/>: a new theme gets a new address, so browsers may keep the file for good.</summary>
-    public string Version => Built.Version;
+    public string Version => Current.Version;
 
     /// <summary>The address pages link to (relative, under the page's base).</summary>
     public string Href => $"{Path.TrimStart('/')}?v={Version}";
 
-    private (string Css, string Version) Built =>
+    private Built Current =>
         _built ?? throw new InvalidOperationException("The theme stylesheet is made when the app starts; it was asked for before that.");
 
-    /// <summary>Made as the app starts, before it takes requests (hosted services start before the server).</summary>
+    /// <summary>
+    /// Made as the app starts, before it takes requests: WebApplication starts the web server's own
+    /// hosted service after the app's, one at a time (so this relies on
+    /// <c>HostOptions.ServicesStartConcurrently</c> staying off, as it is by default).
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // A scope of its own: the provider asks for services (JS runtime) that live per connection.
@@ -50,7 +55,7 @@ public sealed partial class ThemeStylesheet(IServiceProvider services) : IHosted
         var light = await RenderAsync(renderer, darkMode: false);
         var dark = await RenderAsync(renderer, darkMode: true);
         var css = Combine(light, dark);
-        _built = (css, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(css)))[..12]);
+        _built = new Built(css, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(css)))[..12]);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -126,4 +131,6 @@ public sealed partial class ThemeStylesheet(IServiceProvider services) : IHosted
 
     [GeneratedRegex(@"(?<name>--[\w-]+)\s*:\s*(?<value>[^;{}]+);")]
     private static partial Regex Variable();
+
+    private sealed record Built(string Css, string Version);
 }

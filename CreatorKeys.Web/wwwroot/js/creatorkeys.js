@@ -5,9 +5,9 @@ window.creatorKeys = {
   isDarkTheme: function () {
     return document.documentElement.classList.contains("ck-dark");
   },
+  // Saves the choice and applies it (js/theme.js keeps it on <html>).
   setTheme: function (value) {
-    try { window.localStorage.setItem("creatorkeys-theme", value); } catch { /* private mode */ }
-    document.documentElement.classList.toggle("ck-dark", value === "dark");
+    window.creatorKeysTheme.choose(value);
   },
   copyText: async function (text) {
     try {
