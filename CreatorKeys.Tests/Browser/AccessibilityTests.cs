@@ -99,6 +99,11 @@ public sealed class AccessibilityTests(BrowserFixture browser)
         await page.GotoAsync("account/password");
         await Assertions.Expect(page.Locator("html")).ToHaveClassAsync(new Regex("ck-dark"));
         await CheckAsync("change-password-dark");
+        // A link from a static page is followed by Blazor's enhanced navigation, which rewrites <html>: the theme stays.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Back to settings" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith("/settings", StringComparison.Ordinal));
+        await page.WaitForInteractiveAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveClassAsync(new Regex("ck-dark"));
 
         // The scheduler's dashboard (the first account may open it) under the same policy.
         await page.GotoAsync("hangfire");
