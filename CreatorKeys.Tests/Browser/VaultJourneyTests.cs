@@ -55,6 +55,16 @@ public sealed partial class VaultJourneyTests(BrowserFixture browser)
 
             // The PROD folder opens by itself and lists the key masked.
             await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "PROD (1)" })).ToHaveAttributeAsync("aria-selected", "true");
+
+            // The folder tabs work from the keyboard: arrows move between them and open the one reached.
+            await page.GetByRole(AriaRole.Tab, new() { Name = "PROD (1)" }).FocusAsync();
+            await page.Keyboard.PressAsync("ArrowLeft");
+            await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "STAGING (0)" })).ToHaveAttributeAsync("aria-selected", "true");
+            await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "STAGING (0)" })).ToBeFocusedAsync();
+            await page.GetByText("No STAGING keys yet.").WaitForAsync();
+            await page.Keyboard.PressAsync("End");
+            await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "PROD (1)" })).ToHaveAttributeAsync("aria-selected", "true");
+            await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "PROD (1)" })).ToBeFocusedAsync();
             var masked = page.GetByTestId("masked-value");
             await masked.WaitForAsync();
             Assert.Equal($"sk-…{keyValue[^4..]}", (await masked.InnerTextAsync()).Trim());

@@ -109,8 +109,14 @@ public sealed class VaultPageEditingTests : ComponentTestContext
         var page = RenderPage();
         page.WaitForAssertion(() => Assert.Contains("DEV (2)", page.Markup, StringComparison.Ordinal));
 
-        InputLabelled(page, "Search by service, name or hint").Input("thumb");
-        Time.Advance(TimeSpan.FromMilliseconds(200)); // past the search box's debounce
+        var search = InputLabelled(page, "Search by service, name or hint");
+        search.Input("thu");
+        Time.Advance(TimeSpan.FromMilliseconds(100));
+        search.Input("thumb");
+        Time.Advance(TimeSpan.FromMilliseconds(100));
+        // Still typing: 100 ms after the last letter, nothing is searched yet.
+        Assert.Contains("DEV (2)", page.Markup, StringComparison.Ordinal);
+        Time.Advance(TimeSpan.FromMilliseconds(60)); // past the search box's pause after the last letter
 
         page.WaitForAssertion(() => Assert.Contains("DEV (1)", page.Markup, StringComparison.Ordinal));
         Assert.DoesNotContain("avatar voice", page.Markup, StringComparison.Ordinal);

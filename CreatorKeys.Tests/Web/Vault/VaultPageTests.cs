@@ -185,6 +185,50 @@ public sealed class VaultPageTests : ComponentTestContext
         Assert.Empty(page.FindAll(".mud-pagination"));
     }
 
+    [Fact]
+    public async Task Tabs_ChoosingAFolder_ShowsItsKeysAndMarksItSelected()
+    {
+        await AddKeyAsync(TestAccounts.NewKeyValue(), VaultEnvironment.Dev, "DEV — OpenAI — tests");
+        await AddKeyAsync(TestAccounts.NewKeyValue(), VaultEnvironment.Prod, "PROD — OpenAI — main");
+        var page = RenderPage();
+        page.WaitForElement("button[aria-label='Reveal DEV — OpenAI — tests']");
+        Assert.Equal("true", page.Find("#vault-tab-DEV").GetAttribute("aria-selected"));
+        Assert.Equal("-1", page.Find("#vault-tab-PROD").GetAttribute("tabindex"));
+
+        page.Find("#vault-tab-PROD").Click();
+
+        page.WaitForElement("button[aria-label='Reveal PROD — OpenAI — main']");
+        Assert.Empty(page.FindAll("button[aria-label='Reveal DEV — OpenAI — tests']"));
+        Assert.Equal("true", page.Find("#vault-tab-PROD").GetAttribute("aria-selected"));
+        Assert.Equal("0", page.Find("#vault-tab-PROD").GetAttribute("tabindex"));
+        Assert.Equal("false", page.Find("#vault-tab-DEV").GetAttribute("aria-selected"));
+        // Only the open folder's panel exists, and it is named by its tab.
+        Assert.Equal("vault-tab-PROD", page.Find("[role='tabpanel']").GetAttribute("aria-labelledby"));
+        Assert.Equal("vault-folder", page.Find("#vault-tab-PROD").GetAttribute("aria-controls"));
+        Assert.Null(page.Find("#vault-tab-DEV").GetAttribute("aria-controls"));
+    }
+
+    [Fact]
+    public async Task StatusPicker_RetiredKeys_ListsOnlyRetiredKeysAndCountsThem()
+    {
+        var retired = await AddKeyAsync(TestAccounts.NewKeyValue(), VaultEnvironment.Dev, "DEV — OpenAI — old");
+        await AddKeyAsync(TestAccounts.NewKeyValue(), VaultEnvironment.Dev, "DEV — OpenAI — new");
+        Assert.True(await Vault.RetireKeyAsync(Session.AccountId, retired.Id, Browser));
+        var page = RenderPage();
+        page.WaitForElement("button[aria-label='Reveal DEV — OpenAI — new']");
+        Assert.Empty(page.FindAll("button[aria-label='Reveal DEV — OpenAI — old']"));
+
+        page.Find("#vault-status").Change(nameof(KeyListStatus.Retired));
+
+        page.WaitForElement("button[aria-label='Reveal DEV — OpenAI — old']");
+        Assert.Empty(page.FindAll("button[aria-label='Reveal DEV — OpenAI — new']"));
+        Assert.Equal("DEV (1)", page.Find("#vault-tab-DEV").TextContent);
+
+        page.Find("#vault-status").Change(nameof(KeyListStatus.All));
+
+        page.WaitForAssertion(() => Assert.Equal("DEV (2)", page.Find("#vault-tab-DEV").TextContent));
+    }
+
     private IRenderedComponent<VaultPage> RenderPage() =>
         Render<VaultPage>(parameters => parameters.AddCascadingValue(Browser));
 }

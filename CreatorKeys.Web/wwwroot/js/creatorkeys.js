@@ -35,3 +35,23 @@ window.creatorKeys = {
     setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
   }
 };
+
+// Arrow keys, Home and End move between the tabs of a tab list (the ARIA tabs pattern) and open the tab
+// they land on; Tab moves out of the list, as only the open tab is in the tab order.
+document.addEventListener("keydown", function (event) {
+  const tab = event.target instanceof Element ? event.target.closest('[role="tab"]') : null;
+  const list = tab ? tab.closest('[role="tablist"]') : null;
+  if (!list) {
+    return;
+  }
+  const tabs = Array.from(list.querySelectorAll('[role="tab"]'));
+  const at = tabs.indexOf(tab);
+  const next = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 }[event.key];
+  if (next === undefined) {
+    return;
+  }
+  event.preventDefault();
+  const target = tabs[(next + tabs.length) % tabs.length];
+  target.focus();
+  target.click();
+});

@@ -14,6 +14,7 @@ public sealed partial class VaultPage
 {
     private readonly Dictionary<Guid, string> _revealed = [];
     private readonly Dictionary<Guid, ITimer> _hideTimers = [];
+    private ITimer? _searchTimer;
     private IReadOnlyDictionary<VaultEnvironment, int>? _counts;
     private KeyListPage? _page;
     private int _activeTab;
@@ -70,6 +71,8 @@ public sealed partial class VaultPage
 
     public void Dispose()
     {
+        _searchTimer?.Dispose();
+        _searchTimer = null;
         foreach (var timer in _hideTimers.Values)
         {
             timer.Dispose();
@@ -129,6 +132,27 @@ public sealed partial class VaultPage
         _activeTab = index;
         _pageIndex = 0;
         await LoadAsync();
+    }
+
+    /// <summary>How long the search box waits after the last keystroke before it searches.</summary>
+    internal static readonly TimeSpan SearchDelay = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>
+    /// Called on every keystroke in the search box: searches once typing pauses for <see cref="SearchDelay"/>,
+    /// not once per letter (each search counts and reads the folder again).
+    /// </summary>
+    private void SearchTyped()
+    {
+        _searchTimer ??= Time.CreateTimer(
+            _ => InvokeAsync(async () =>
+            {
+                await OnFilterChangedAsync();
+                StateHasChanged();
+            }),
+            null,
+            Timeout.InfiniteTimeSpan,
+            Timeout.InfiniteTimeSpan);
+        _searchTimer.Change(SearchDelay, Timeout.InfiniteTimeSpan);
     }
 
     private async Task OnFilterChangedAsync()
