@@ -34,6 +34,7 @@ public static class DependencyInjection
         services.AddMudServices();
         services.AddSingleton<ThemeStylesheet>();
         services.AddHostedService(provider => provider.GetRequiredService<ThemeStylesheet>());
+        services.AddHostedService<IdleMemoryTrimmer>();
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, VaultRevalidatingAuthenticationStateProvider>();

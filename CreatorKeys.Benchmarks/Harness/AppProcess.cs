@@ -11,11 +11,16 @@ namespace CreatorKeys.Benchmarks.Harness;
 /// </summary>
 public sealed partial class AppProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    /// <summary>What the app's idle memory trim writes each time the server goes quiet (<c>IdleMemoryTrimmer</c>).</summary>
+    public const string QuietMarker = "Server quiet:";
 
-    private AppProcess(Process process, Uri baseAddress, TimeSpan startedIn)
+    private readonly Process _process;
+    private readonly System.Text.StringBuilder _output;
+
+    private AppProcess(Process process, System.Text.StringBuilder output, Uri baseAddress, TimeSpan startedIn)
     {
         _process = process;
+        _output = output;
         BaseAddress = baseAddress;
         StartedIn = startedIn;
     }
@@ -29,7 +34,13 @@ public sealed partial class AppProcess : IAsyncDisposable
 
     /// <summary>Starts CreatorKeys.Web on <paramref name="dataFolder"/> and waits for <c>/healthz</c>.</summary>
     public static Task<AppProcess> StartWebAsync(string dataFolder) =>
-        StartAsync("CreatorKeys.Web.dll", [], new Dictionary<string, string> { ["CreatorKeys__DataFolder"] = dataFolder, ["ASPNETCORE_ENVIRONMENT"] = "Production" });
+        StartAsync("CreatorKeys.Web.dll", [], new Dictionary<string, string>
+        {
+            ["CreatorKeys__DataFolder"] = dataFolder,
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            // Its "server quiet" lines, so the memory measure knows when the app has given back what it can.
+            ["Logging__LogLevel__CreatorKeys.Web.IdleMemoryTrimmer"] = "Debug",
+        });
 
     /// <summary>Starts the empty ASP.NET app (this program with <c>empty-app</c>) and waits for <c>/healthz</c>.</summary>
     public static Task<AppProcess> StartEmptyAsync() =>
@@ -83,7 +94,7 @@ public sealed partial class AppProcess : IAsyncDisposable
                 using var response = await client.GetAsync("healthz");
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
-                    return new AppProcess(process, baseAddress, watch.Elapsed);
+                    return new AppProcess(process, output, baseAddress, watch.Elapsed);
                 }
             }
             catch (HttpRequestException)
@@ -168,6 +179,42 @@ public sealed partial class AppProcess : IAsyncDisposable
         }
 
         return (false, waited.Elapsed);
+    }
+
+    /// <summary>How many times the app has said <see cref="QuietMarker"/> so far.</summary>
+    public int QuietCount()
+    {
+        lock (_output)
+        {
+            var text = _output.ToString();
+            var count = 0;
+            for (var at = text.IndexOf(QuietMarker, StringComparison.Ordinal); at >= 0; at = text.IndexOf(QuietMarker, at + 1, StringComparison.Ordinal))
+            {
+                count++;
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>
+    /// Waits for the app's next "server quiet" line after <paramref name="seen"/> of them: the server has gone a
+    /// whole check period without work and has given back what memory it could. Polled; false after two minutes.
+    /// </summary>
+    public async Task<bool> WaitForQuietAsync(int seen)
+    {
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            if (QuietCount() > seen)
+            {
+                return true;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return false;
     }
 
     /// <summary>The server's resident memory (VmRSS), in bytes.</summary>

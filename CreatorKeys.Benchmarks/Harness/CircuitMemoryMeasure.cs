@@ -56,12 +56,17 @@ public static class CircuitMemoryMeasure
         }));
 
         // Warm-up: each page once, then closed, so first-use costs (JIT, caches) are not counted as circuits'.
+        var quiet = app.QuietCount();
         foreach (var path in (string[])["/", "/vault"])
         {
             var warm = await OpenInteractiveAsync(context, path);
             await warm.CloseAsync(new() { RunBeforeUnload = true });
         }
 
+        // Both readings are taken once the server has gone quiet and given back what memory it could
+        // (IdleMemoryTrimmer), as a server nobody is clicking would: otherwise the figure is mostly memory
+        // the collector kept from the burst of opening pages, not memory the circuits hold.
+        var settledBefore = await app.WaitForQuietAsync(quiet);
         var before = await SnapshotAsync(app);
         var pages = new List<IPage>();
         for (var i = 0; i < circuits; i++)
@@ -75,16 +80,21 @@ public static class CircuitMemoryMeasure
             await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         }
 
+        var untrimmed = app.ResidentBytes();
+        quiet = app.QuietCount();
+        var settledAfter = await app.WaitForQuietAsync(quiet);
         var after = await SnapshotAsync(app);
         var rssKb = (after.WorkingSet - before.WorkingSet) / 1024.0 / circuits;
         var heapKb = after.GcHeap is { } a && before.GcHeap is { } b ? (a - b) / 1024.0 / circuits : (double?)null;
         log.WriteLine($"  memory per circuit: {circuits} circuits; working set {before.WorkingSet / 1048576.0:0.0} → {after.WorkingSet / 1048576.0:0.0} MB ({rssKb:0} KB each); " +
-            $"GC heap {Mb(before.GcHeap)} → {Mb(after.GcHeap)} ({(heapKb is { } h ? $"{h:0} KB each" : "not read")})");
+            $"GC heap {Mb(before.GcHeap)} → {Mb(after.GcHeap)} ({(heapKb is { } h ? $"{h:0} KB each" : "not read")}); " +
+            $"working set {untrimmed / 1048576.0:0.0} MB as the last page connected, before the server went quiet ({(untrimmed - before.WorkingSet) / 1024.0 / circuits:0} KB each)" +
+            (settledBefore && settledAfter ? "" : "; the server did not go quiet within two minutes, read anyway"));
 
         var measure = $"{circuits} circuits of headless Chromium, `/` and `/vault` alternately, {keys:N0} keys";
         var results = new List<BenchmarkResult>
         {
-            new("memory per circuit, server working set", measure + ", after a forced full GC", $"{rssKb:0} KB", $"Microsoft's minimal-app figure {AnchorKb:0} KB", Ratio(rssKb), $"≤ {TargetKb:0} KB", rssKb <= TargetKb),
+            new("memory per circuit, server working set", measure + ", once the server has gone quiet (its idle trim), after a forced full GC", $"{rssKb:0} KB", $"Microsoft's minimal-app figure {AnchorKb:0} KB", Ratio(rssKb), $"≤ {TargetKb:0} KB", rssKb <= TargetKb),
         };
         if (heapKb is { } heap)
         {
