@@ -6,9 +6,10 @@ namespace CreatorKeys.Web;
 /// clicking, does not run again to return it: after 50 browser tabs opened, 135 MB stayed committed
 /// for 45 MB of live objects. CreatorKeys mostly runs on a creator's own small machine and sits idle
 /// for hours, so when a whole check period passes with almost nothing allocated, and the collector
-/// holds much more than the live objects need, it runs one compacting collection that hands the
-/// surplus back (<see cref="GCCollectionMode.Aggressive"/>). Once per quiet spell: the next trim waits
-/// until the server has been busy and gone quiet again.
+/// holds more than the live objects need, it closes idle database connections, runs one compacting
+/// collection that hands the surplus back (<see cref="GCCollectionMode.Aggressive"/>) and asks the C
+/// library to return what it freed. Once per quiet spell: the next trim waits until the server has
+/// been busy and gone quiet again. The pause (tens of milliseconds) falls when nobody is waiting.
 /// </summary>
 internal sealed partial class IdleMemoryTrimmer : BackgroundService
 {
@@ -19,7 +20,7 @@ internal sealed partial class IdleMemoryTrimmer : BackgroundService
     public const long QuietBytes = 1024 * 1024;
 
     /// <summary>Memory held beyond the live objects before a trim is worth a pause.</summary>
-    public const long WorthReturningBytes = 32 * 1024 * 1024;
+    public const long WorthReturningBytes = 8 * 1024 * 1024;
 
     private readonly ILogger<IdleMemoryTrimmer> _logger;
     private readonly Func<long> _allocatedBytes;
@@ -36,7 +37,7 @@ internal sealed partial class IdleMemoryTrimmer : BackgroundService
     private bool _quietSpellHandled;
 
     public IdleMemoryTrimmer(TimeProvider time, ILogger<IdleMemoryTrimmer> logger)
-        : this(time, logger, () => GC.GetTotalAllocatedBytes(), ReadGc, () => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true))
+        : this(time, logger, () => GC.GetTotalAllocatedBytes(), ReadGc, TrimProcess)
     {
     }
 
@@ -114,6 +115,37 @@ internal sealed partial class IdleMemoryTrimmer : BackgroundService
     {
         _timer.Dispose();
         base.Dispose();
+    }
+
+    /// <summary>
+    /// The trim: idle database connections closed (each keeps up to 2 MB of SQLite's page cache, in native
+    /// memory), one aggressive compacting collection, then, on Linux with glibc, the C library asked to hand
+    /// its freed pages back (it keeps them otherwise).
+    /// </summary>
+    internal static void TrimProcess()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        if (OperatingSystem.IsLinux())
+        {
+            try
+            {
+                _ = NativeMethods.malloc_trim(0);
+            }
+            catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
+            {
+                // Not glibc (musl, for one): nothing to ask.
+            }
+        }
+    }
+
+    private static class NativeMethods
+    {
+#pragma warning disable SYSLIB1054 // LibraryImport would need unsafe code turned on for the project; one blittable call does not
+        [System.Runtime.InteropServices.DllImport("libc", ExactSpelling = true)]
+        [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]
+        internal static extern int malloc_trim(nuint pad);
+#pragma warning restore SYSLIB1054
     }
 
     private static MemoryReading ReadGc()
