@@ -9,6 +9,8 @@ public sealed class KeyPagerTests : BunitContext
 {
     [Theory]
     [InlineData(1, 1, "1")]
+    [InlineData(2, 2, "1 2")]
+    [InlineData(0, 5, "1 2 3 4 5")]
     [InlineData(1, 9, "1 2 3 4 5 6 7 8 9")]
     [InlineData(1, 134, "1 2 3 4 5 6 … 133 134")]
     [InlineData(5, 134, "1 2 3 4 5 6 … 133 134")]
@@ -27,6 +29,9 @@ public sealed class KeyPagerTests : BunitContext
         Assert.True(slots.Count <= 9);
         Assert.Contains(Math.Clamp(current, 1, count), slots);
     }
+
+    [Fact]
+    public void Slots_NoPages_OffersNone() => Assert.Empty(KeyPager.Slots(1, 0));
 
     [Fact]
     public void Render_LastPage_MarksItCurrentDisablesForwardAndGoesBack()

@@ -39,8 +39,12 @@ window.creatorKeys = {
 // Arrow keys, Home and End move between the tabs of a tab list (the ARIA tabs pattern) and open the tab
 // they land on; Tab moves out of the list, as only the open tab is in the tab order.
 document.addEventListener("keydown", function (event) {
-  const tab = event.target instanceof Element ? event.target.closest('[role="tab"]') : null;
-  const list = tab ? tab.closest('[role="tablist"]') : null;
+  // Alt+Left is the browser's Back, Ctrl/Cmd+arrows the system's: only plain keys move between tabs.
+  if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) {
+    return;
+  }
+  const tab = event.target instanceof Element ? event.target.closest('.ck-tablist > [role="tab"]') : null;
+  const list = tab ? tab.parentElement : null;
   if (!list) {
     return;
   }

@@ -15,6 +15,8 @@ public sealed partial class VaultPage
     private readonly Dictionary<Guid, string> _revealed = [];
     private readonly Dictionary<Guid, ITimer> _hideTimers = [];
     private ITimer? _searchTimer;
+    private int _loads;
+    private bool _disposed;
     private IReadOnlyDictionary<VaultEnvironment, int>? _counts;
     private KeyListPage? _page;
     private int _activeTab;
@@ -59,18 +61,11 @@ public sealed partial class VaultPage
     /// <summary>The environment of the open tab: the only one whose keys are loaded, one page at a time.</summary>
     private VaultEnvironment ActiveEnvironment => VaultEnvironments.All[Math.Clamp(_activeTab, 0, VaultEnvironments.All.Count - 1)];
 
-    private string AgeText(KeySummary key) => key.AgeInDays(Time.GetUtcNow()) switch
-    {
-        null => "Unknown",
-        0 => "Today",
-        1 => "1 day",
-        var days => $"{days} days",
-    };
-
     protected override async Task OnInitializedAsync() => await LoadAsync();
 
     public void Dispose()
     {
+        _disposed = true;
         _searchTimer?.Dispose();
         _searchTimer = null;
         foreach (var timer in _hideTimers.Values)
@@ -88,6 +83,11 @@ public sealed partial class VaultPage
     /// </summary>
     private async Task LoadAsync(VaultEnvironment? show = null)
     {
+        // Loads can overlap (a search firing while a tab is chosen, arrow keys held on the tabs): each works
+        // from the filters as they were when it started, and only the latest one shows its result.
+        var load = ++_loads;
+        var search = _search;
+        var status = _statusFilter;
         var session = await CurrentVault.FindSessionAsync();
         if (session is null)
         {
@@ -95,7 +95,12 @@ public sealed partial class VaultPage
             return;
         }
 
-        var counts = await Vault.CountKeysAsync(session.AccountId, _search);
+        var counts = await Vault.CountKeysAsync(session.AccountId, search);
+        if (load != _loads)
+        {
+            return;
+        }
+
         if (show is { } environment)
         {
             ShowEnvironment(environment);
@@ -111,9 +116,17 @@ public sealed partial class VaultPage
             }
         }
 
-        _counts = counts.For(_statusFilter);
-        _page = await Vault.ListKeysPageAsync(session.AccountId, new KeyListQuery(ActiveEnvironment, _statusFilter, _search, _pageIndex), knownTotal: _counts[ActiveEnvironment]);
-        _pageIndex = _page.Page;
+        var shown = counts.For(status);
+        var folder = ActiveEnvironment;
+        var page = await Vault.ListKeysPageAsync(session.AccountId, new KeyListQuery(folder, status, search, _pageIndex), knownTotal: shown[folder]);
+        if (load != _loads)
+        {
+            return;
+        }
+
+        _counts = shown;
+        _page = page;
+        _pageIndex = page.Page;
     }
 
     private void ShowEnvironment(VaultEnvironment environment)
@@ -146,8 +159,22 @@ public sealed partial class VaultPage
         _searchTimer ??= Time.CreateTimer(
             _ => InvokeAsync(async () =>
             {
-                await OnFilterChangedAsync();
-                StateHasChanged();
+                // Disposing the timer does not stop a callback already under way: the page may be gone.
+                if (_disposed)
+                {
+                    return;
+                }
+
+                try
+                {
+                    await OnFilterChangedAsync();
+                    StateHasChanged();
+                }
+                catch (Exception ex)
+                {
+                    // Shown like any other error of the page, not lost on the timer's thread.
+                    await DispatchExceptionAsync(ex);
+                }
             }),
             null,
             Timeout.InfiniteTimeSpan,
