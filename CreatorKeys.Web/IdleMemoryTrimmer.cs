@@ -62,11 +62,9 @@ internal sealed partial class IdleMemoryTrimmer : BackgroundService
     /// <summary>What the collector holds: committed memory and the size of the heap after its last collection.</summary>
     internal readonly record struct MemoryReading(long CommittedBytes, long HeapBytes);
 
-    /// <summary>Whether a quiet spell of <paramref name="quietInARow"/> periods should end in a trim.</summary>
-    internal static bool ShouldTrim(int quietInARow, MemoryReading reading, bool trimmedThisQuietSpell) =>
-        quietInARow >= QuietPeriods
-        && !trimmedThisQuietSpell
-        && reading.CommittedBytes - reading.HeapBytes >= WorthReturningBytes;
+    /// <summary>Whether the collector holds enough beyond the live objects for a trim to be worth its pause.</summary>
+    internal static bool WorthReturning(MemoryReading reading) =>
+        reading.CommittedBytes - reading.HeapBytes >= WorthReturningBytes;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -113,7 +111,7 @@ internal sealed partial class IdleMemoryTrimmer : BackgroundService
         }
 
         var before = _read();
-        if (ShouldTrim(_quietInARow, before, _quietSpellHandled))
+        if (WorthReturning(before))
         {
             var returnedNative = _trim();
             var after = _read();

@@ -74,14 +74,12 @@ public sealed class IdleMemoryTrimmerTests
     }
 
     [Theory]
-    [InlineData(IdleMemoryTrimmer.QuietPeriods, 150, 40, false, true)]
-    [InlineData(IdleMemoryTrimmer.QuietPeriods - 1, 150, 40, false, false)]
-    [InlineData(IdleMemoryTrimmer.QuietPeriods + 10, 150, 40, false, true)]
-    [InlineData(IdleMemoryTrimmer.QuietPeriods, 150, 40, true, false)]
-    [InlineData(IdleMemoryTrimmer.QuietPeriods, 47, 40, false, false)]
-    [InlineData(IdleMemoryTrimmer.QuietPeriods, 48, 40, false, true)]
-    public void ShouldTrim_QuietLongEnoughNotYetTrimmedAndWorthIt(int quietInARow, long committedMb, long heapMb, bool alreadyTrimmed, bool expected) =>
-        Assert.Equal(expected, IdleMemoryTrimmer.ShouldTrim(quietInARow, new IdleMemoryTrimmer.MemoryReading(committedMb * Mb, heapMb * Mb), alreadyTrimmed));
+    [InlineData(150, 40, true)]
+    [InlineData(48, 40, true)]
+    [InlineData(47, 40, false)]
+    [InlineData(40, 40, false)]
+    public void WorthReturning_FromEightMegabytesBeyondTheLiveHeap(long committedMb, long heapMb, bool expected) =>
+        Assert.Equal(expected, IdleMemoryTrimmer.WorthReturning(new IdleMemoryTrimmer.MemoryReading(committedMb * Mb, heapMb * Mb)));
 
     [Fact]
     public void TrimProcess_CollectsAndAsksGlibcToReturnFreedPages()
