@@ -52,7 +52,10 @@ app.MapHangfireDashboard("/hangfire", new DashboardOptions
     AppPath = "/settings",
     DisplayStorageConnectionString = false,
 }).RequireAuthorization();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// No compression on the live connection: each open tab would keep ~300 KB of deflate state in native
+// memory, and revealed key values would be compressed alongside text others can influence. The
+// frame-ancestors rule Blazor adds with compression is already in SecurityHeaders.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.DisableWebSocketCompression = true);
 
 await app.RunAsync();
 return 0;
