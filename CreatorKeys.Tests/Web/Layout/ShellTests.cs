@@ -1,3 +1,4 @@
+using AngleSharp.Dom;
 using Bunit;
 using CreatorKeys.Core.Accounts;
 using CreatorKeys.Core.Vault;
@@ -120,5 +121,69 @@ public sealed class ShellTests : ComponentTestContext
         navigation.NavigateTo("activity");
 
         Assert.Equal(before + TimeSpan.FromMinutes(10), Session.LastActivity);
+    }
+
+    [Fact]
+    public void Drawer_OnAWideScreen_StartsBesideThePage_AndOnceClosedByHandStaysClosedAndOutOfReach()
+    {
+        JSInterop.Setup<bool>("creatorKeys.isWideScreen").SetResult(true);
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        var layout = RenderLayout();
+        IElement Drawer() => layout.Find("#ck-navigation");
+        IElement Button() => layout.Find("button[aria-controls=ck-navigation]");
+
+        // Until the button is used the drawer follows the screen (MudBlazor's "initial" classes).
+        Assert.Contains("mud-drawer--initial", Drawer().ClassList);
+        Assert.Equal("true", Button().GetAttribute("aria-expanded"));
+        Assert.Equal("Close navigation", Button().GetAttribute("aria-label"));
+
+        Button().Click();
+        Assert.Contains("mud-drawer--closed", Drawer().ClassList);
+        Assert.True(Drawer().HasAttribute("inert"));
+        Assert.Contains("mud-drawer-close-responsive-md-left", layout.Find(".mud-layout").ClassList);
+        Assert.Equal("false", Button().GetAttribute("aria-expanded"));
+        Assert.Equal("Open navigation", Button().GetAttribute("aria-label"));
+
+        navigation.NavigateTo("vault");
+        Assert.Contains("mud-drawer--closed", Drawer().ClassList);
+
+        Button().Click();
+        Assert.Contains("mud-drawer--open", Drawer().ClassList);
+        Assert.DoesNotContain("mud-drawer--initial", Drawer().ClassList);
+        Assert.False(Drawer().HasAttribute("inert"));
+        Assert.Equal("true", Button().GetAttribute("aria-expanded"));
+    }
+
+    [Fact]
+    public void Drawer_OnAPhone_StartsHidden_OpensOverThePage_AndClosesOnTheScrimOrAfterALink()
+    {
+        JSInterop.Setup<bool>("creatorKeys.isWideScreen").SetResult(false);
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        var layout = RenderLayout();
+        IElement Drawer() => layout.Find("#ck-navigation");
+        IElement Button() => layout.Find("button[aria-controls=ck-navigation]");
+
+        Assert.Equal("false", Button().GetAttribute("aria-expanded"));
+        Assert.Contains("mud-drawer--initial", Drawer().ClassList); // hidden below 960 px by MudBlazor's CSS
+        Assert.Empty(layout.FindAll(".mud-drawer-overlay"));
+
+        Button().Click();
+        Assert.Equal("true", Button().GetAttribute("aria-expanded"));
+        Assert.DoesNotContain("mud-drawer--initial", Drawer().ClassList);
+        layout.Find(".mud-drawer-overlay").Click();
+        Assert.Contains("mud-drawer--closed", Drawer().ClassList);
+        Assert.Empty(layout.FindAll(".mud-drawer-overlay"));
+
+        Button().Click();
+        navigation.NavigateTo("vault");
+        layout.WaitForAssertion(() => Assert.Contains("mud-drawer--initial", Drawer().ClassList));
+        Assert.Empty(layout.FindAll(".mud-drawer-overlay"));
+        Assert.Equal("false", Button().GetAttribute("aria-expanded"));
+    }
+
+    private IRenderedComponent<MainLayout> RenderLayout()
+    {
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        return Render<MainLayout>(p => p.Add(l => l.Body, (RenderFragment)(b => b.AddContent(0, "The page"))));
     }
 }

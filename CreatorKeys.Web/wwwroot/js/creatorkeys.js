@@ -5,6 +5,10 @@ window.creatorKeys = {
   isDarkTheme: function () {
     return document.documentElement.classList.contains("ck-dark");
   },
+  // MudBlazor's "md" breakpoint: from here the menu sits beside the page instead of over it.
+  isWideScreen: function () {
+    return window.matchMedia("(min-width: 960px)").matches;
+  },
   // Saves the choice and applies it (js/theme.js keeps it on <html>).
   setTheme: function (value) {
     window.creatorKeysTheme.choose(value);
