@@ -28,6 +28,9 @@ public sealed class ReminderTests(BrowserFixture browser)
 
             // 85 days later the creator comes back (the vault locked itself long ago) and signs in.
             time.Advance(TimeSpan.FromDays(85));
+            // The open vault page notices the lock and sends the creator to sign in; waiting for that
+            // keeps the test's own navigation from racing the app's (the race aborted the test's).
+            await page.WaitForURLAsync(new Regex(@"/account/sign-in\?reason=idle$"));
             var due = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(5);
             await BrowserJourney.SignInAsync(page);
             await page.GotoAsync("settings");
