@@ -5,7 +5,8 @@ namespace CreatorKeys.Tests.Browser;
 
 /// <summary>
 /// The main menu (a drawer written as MudBlazor's markup, shown by MudBlazor's CSS) in a real browser:
-/// beside the page on a wide screen, over it on a phone, and never reachable by keyboard while closed.
+/// beside the page on a wide screen, over it on a phone (Escape closes it there), and never reachable by
+/// keyboard while closed.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class NavigationMenuTests(BrowserFixture browser)
@@ -46,6 +47,16 @@ public sealed class NavigationMenuTests(BrowserFixture browser)
         await Assertions.Expect(settings).ToBeInViewportAsync();
         await Assertions.Expect(button).ToHaveAttributeAsync("aria-expanded", "true");
         Assert.Empty(await page.SeriousAccessibilityViolationsAsync());
+
+        // Escape from inside the open menu closes it and gives the focus back to the menu button.
+        await settings.FocusAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(button).ToHaveAttributeAsync("aria-expanded", "false");
+        await Assertions.Expect(settings).Not.ToBeInViewportAsync();
+        await Assertions.Expect(button).ToBeFocusedAsync();
+
+        await button.ClickAsync();
+        await Assertions.Expect(settings).ToBeInViewportAsync();
         await settings.ClickAsync();
 
         // Following a link closes the menu over the new page.

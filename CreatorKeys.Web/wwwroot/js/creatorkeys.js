@@ -63,3 +63,22 @@ document.addEventListener("keydown", function (event) {
   target.focus();
   target.click();
 });
+
+// Escape closes the menu while it lies over the page (a phone or a narrow window). A tap on the scrim
+// behind the menu is how the app closes it, so Escape taps that, then puts the focus back on the menu
+// button (the links it was on are out of reach once the menu closes). A menu beside the page stays.
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape" || event.defaultPrevented) {
+    return;
+  }
+  const scrim = document.querySelector(".mud-drawer-overlay--open");
+  if (!scrim || getComputedStyle(scrim).display === "none") {
+    return;
+  }
+  event.preventDefault();
+  scrim.click();
+  const button = document.querySelector('[aria-controls="ck-navigation"]');
+  if (button) {
+    button.focus();
+  }
+});
