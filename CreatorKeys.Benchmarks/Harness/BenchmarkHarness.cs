@@ -14,7 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CreatorKeys.Benchmarks.Harness;
 
-/// <summary>Runs every measurement of the README's "Performance" table and returns its lines.</summary>
+/// <summary>Runs every measurement of docs/performance.md's table and returns its lines.</summary>
 public static class BenchmarkHarness
 {
     public const string VaultEmail = "creator@creatorkeys.test";

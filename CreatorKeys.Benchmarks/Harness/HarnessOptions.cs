@@ -1,6 +1,6 @@
 namespace CreatorKeys.Benchmarks.Harness;
 
-/// <summary>What to measure and at what sizes. <see cref="Full"/> is the README's run; <see cref="Quick"/> the smoke test's.</summary>
+/// <summary>What to measure and at what sizes. <see cref="Full"/> is the run in docs/performance.md; <see cref="Quick"/> the smoke test's.</summary>
 public sealed record HarnessOptions
 {
     public static HarnessOptions Full { get; } = new();

@@ -12,7 +12,7 @@ namespace CreatorKeys.Core.Backup;
 /// with AES-256-GCM under a key stretched from the backup passphrase with PBKDF2-HMAC-SHA256.
 /// The envelope's own fields are the cipher's associated data, so changing any of them (or a
 /// byte of the data) is detected. A passphrase check value tells a wrong passphrase apart
-/// from a damaged file. Documented in the README ("The backup file").
+/// from a damaged file. Documented in docs/formats.md ("The backup file").
 /// </summary>
 public static class BackupFile
 {

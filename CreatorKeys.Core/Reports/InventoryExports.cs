@@ -59,7 +59,7 @@ public static class InventoryExports
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>The JSON document, shaped by <c>inventory-v1.schema.json</c> (documented in the README).</summary>
+    /// <summary>The JSON document, shaped by <c>inventory-v1.schema.json</c> (documented in docs/formats.md).</summary>
     public static async Task WriteJsonAsync(InventoryReport report, Stream output, CancellationToken cancellationToken = default)
     {
         var document = new JsonInventory(
