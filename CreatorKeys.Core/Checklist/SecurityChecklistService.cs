@@ -167,7 +167,7 @@ public sealed class SecurityChecklistService(
             "workflows"));
 
         var counts = VaultEnvironments.All.ToDictionary(e => e, e => keys.Count(k => k.Environment == e));
-        return new SecurityChecklist(checks, counts);
+        return new SecurityChecklist(checks, counts, DashboardFigures.From(keys, budget, today, DueOn));
     }
 
     private static string Names(List<KeySummary> keys)
@@ -194,7 +194,8 @@ public enum ChecklistCheckId
 /// <summary>One habit: its title, its worth in points, whether the vault has it, and what to do if not.</summary>
 public sealed record ChecklistCheck(ChecklistCheckId Id, string Title, int Points, bool Passed, string NextStep, string FixLink);
 
-public sealed record SecurityChecklist(IReadOnlyList<ChecklistCheck> Checks, IReadOnlyDictionary<VaultEnvironment, int> KeysPerEnvironment)
+/// <summary>The checks, the keys in use per folder and, from the same facts, the numbers the dashboard draws.</summary>
+public sealed record SecurityChecklist(IReadOnlyList<ChecklistCheck> Checks, IReadOnlyDictionary<VaultEnvironment, int> KeysPerEnvironment, DashboardFigures? Figures = null)
 {
     public int Score => Checks.Where(c => c.Passed).Sum(c => c.Points);
 

@@ -1,10 +1,12 @@
 using System.Globalization;
 using Bunit;
 using CreatorKeys.Core.Checklist;
+using CreatorKeys.Core.Setup;
 using CreatorKeys.Core.Vault;
 using CreatorKeys.Tests.Infrastructure;
 using CreatorKeys.Web.Components.Pages.Dashboard;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
 
 namespace CreatorKeys.Tests.Web.Dashboard;
 
@@ -49,5 +51,73 @@ public sealed class DashboardPageTests : ComponentTestContext
         var done = page.FindAll(".ck-done-list li").Select(li => li.TextContent).ToList();
         Assert.Equal(checklist.Checks.Count(c => c.Passed), done.Count);
         Assert.All(checklist.Checks.Where(c => c.Passed), c => Assert.Contains(done, text => text.Contains(c.Title, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Render_DrawsCapsAgainstTheBudgetAndKeysByDueMonth_WithTheSameNumbersInText()
+    {
+        await AddCappedKeyAsync(VaultEnvironment.Dev, 5m, "DEV — OpenAI — tests");
+        await AddCappedKeyAsync(VaultEnvironment.Staging, 20m, "STAGING — OpenAI — tests");
+        await AddCappedKeyAsync(VaultEnvironment.Prod, 300m, "PROD — OpenAI — main");
+        await AddCappedKeyAsync(VaultEnvironment.Prod, null, "PROD — OpenAI — spare");
+        await Services.GetRequiredService<SetupService>().SetMonthlyBudgetAsync(Session.AccountId, 250m, TestAccounts.Origin);
+
+        var page = Render<DashboardPage>();
+
+        var charts = page.WaitForElements("figure.ck-chart", 2);
+        Assert.Equal(
+            "PROD keys may spend $300 a month: $50 over your $250 budget. 1 key has no cap and could spend anything.",
+            page.Find("[data-testid='caps-summary']").TextContent);
+        var mudCharts = page.FindComponents<MudChart<double>>();
+        Assert.Equal(2, mudCharts.Count);
+        var caps = mudCharts[0].Instance.ChartSeries;
+        Assert.Equal([5d, 20d, 300d], caps[0].Data.Values);
+        Assert.Equal([0d, 0d, 250d], caps[1].Data.Values);
+        Assert.Equal(["DEV", "STAGING", "PROD"], mudCharts[0].Instance.ChartLabels);
+
+        // New keys are due after the PROD schedule (90 days) or the test maximum (180 days): none overdue, none this month.
+        var due = mudCharts[1].Instance.ChartSeries;
+        Assert.All(due[0].Data.Values, v => Assert.Equal(0d, v));
+        Assert.Equal(4d, due[1].Data.Values.Sum());
+        Assert.Equal(0d, due[1].Data.Values[1]);
+        Assert.StartsWith("Nothing is overdue. 0 due in ", page.Find("[data-testid='due-summary']").TextContent, StringComparison.Ordinal);
+
+        // The drawings are hidden from screen readers; each figure names itself and carries its numbers as a table.
+        Assert.All(page.FindAll(".ck-chart-drawing"), d => Assert.Equal("true", d.GetAttribute("aria-hidden")));
+        var capRows = charts[0].QuerySelectorAll("tbody tr").Select(r => r.TextContent).ToList();
+        Assert.Equal(["DEV$50", "STAGING$200", "PROD$3001", "Your monthly budget for live work$250"], capRows);
+        Assert.Equal(4, charts[1].QuerySelectorAll("tbody td").Sum(td => int.Parse(td.TextContent, CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task Render_OverdueKeys_AreTheRedBarAndSaidFirst()
+    {
+        // Created at the provider 91 days ago, on the 90-day PROD schedule.
+        await AddCappedKeyAsync(VaultEnvironment.Prod, 10m, "PROD — OpenAI — main", KeyIssueDate.Of(Time.GetUtcNow().AddDays(-91)));
+
+        var page = Render<DashboardPage>();
+
+        page.WaitForElements("figure.ck-chart", 2);
+        var due = page.FindComponents<MudChart<double>>()[1].Instance;
+        Assert.Equal("Overdue", due.ChartLabels[0]);
+        Assert.Equal(1d, due.ChartSeries[0].Data.Values[0]);
+        Assert.Equal(0d, due.ChartSeries[1].Data.Values.Sum());
+        Assert.Equal("#D93A2F", ((StackedBarChartOptions)due.ChartOptions!).ChartPalette[0]);
+        Assert.StartsWith("1 key is overdue (in red): replace it first.", page.Find("[data-testid='due-summary']").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_NoKeys_DrawsNoCharts()
+    {
+        var page = Render<DashboardPage>();
+
+        page.WaitForElement("[data-testid='security-score']");
+        Assert.Empty(page.FindAll("figure.ck-chart"));
+    }
+
+    private async Task AddCappedKeyAsync(VaultEnvironment environment, decimal? cap, string label, KeyIssueDate issued = default)
+    {
+        var result = await Vault.AddKeyAsync(Session, new NewKeyInput("OpenAI", environment, label, TestAccounts.NewKeyValue(), MonthlyCapUsd: cap, CapSetAtProvider: cap is not null, IssueDate: issued), TestAccounts.Origin, acceptShapeWarning: true);
+        Assert.True(result.Succeeded, string.Join(" ", result.Errors.Values));
     }
 }
