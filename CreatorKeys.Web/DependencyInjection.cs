@@ -52,7 +52,7 @@ public static class DependencyInjection
         services.Configure<SecurityStampValidatorOptions>(options =>
         {
             options.ValidationInterval = TimeSpan.FromMinutes(1);
-            options.OnRefreshingPrincipal = VaultCookieValidator.KeepVaultSessionClaim;
+            options.OnRefreshingPrincipal = VaultCookieValidator.KeepVaultSessionClaimAsync;
         });
 
         services.ConfigureApplicationCookie(options =>

@@ -125,7 +125,7 @@ public static class CircuitMemoryMeasure
 
     private static async Task<(long WorkingSet, long? GcHeap)> SnapshotAsync(AppProcess app)
     {
-        var heap = await Task.Run(() => ForceFullGcAndReadHeap(app.ProcessId));
+        var heap = await Task.Run(() => ForceFullGcAndReadHeapAsync(app.ProcessId));
         return (app.ResidentBytes(), heap);
     }
 
@@ -133,7 +133,7 @@ public static class CircuitMemoryMeasure
     /// Enables the runtime's GC events with the GCHeapCollect keyword, which makes the runtime run a
     /// full blocking GC at once; the heap sizes it reports after that GC are the live objects.
     /// </summary>
-    private static long? ForceFullGcAndReadHeap(int processId)
+    private static async Task<long?> ForceFullGcAndReadHeapAsync(int processId)
     {
         const long gc = 0x1, gcHeapCollect = 0x800000;
         try
@@ -154,8 +154,11 @@ public static class CircuitMemoryMeasure
                     session.Stop();
                 }
             };
-            var reading = Task.Run(source.Process);
-            if (!reading.Wait(TimeSpan.FromSeconds(30)))
+            try
+            {
+                await Task.Run(source.Process).WaitAsync(TimeSpan.FromSeconds(30));
+            }
+            catch (TimeoutException)
             {
                 session.Stop();
             }

@@ -46,15 +46,15 @@ public static class ReminderMeasure
         var reminders = seeder.Provider.GetRequiredService<ReminderService>();
         var horizon = reminders.Today.AddDays(RotationSchedule.FirstReminderDays);
         var rawRows = 0;
-        async Task Raw() => rawRows = await RawDueKeysAsync(seeder.ConnectionString, horizon);
+        async Task RawAsync() => rawRows = await RawDueKeysAsync(seeder.ConnectionString, horizon);
 
         // The first check of the day writes every new reminder and one digest per account: it runs once.
-        await Raw();
-        var rawFirst = await Measure.TimeAsync(Raw);
+        await RawAsync();
+        var rawFirst = await Measure.TimeAsync(RawAsync);
         CheckReport? first = null;
         var firstRun = await Measure.TimeAsync(async () => first = await reminders.CheckAsync());
         // Later checks of the same day find the same keys and nothing new: the daily steady state.
-        var (raw, repeat) = await Measure.PairAsync(runs, Raw, () => reminders.CheckAsync());
+        var (raw, repeat) = await Measure.PairAsync(runs, RawAsync, () => reminders.CheckAsync());
         log.WriteLine($"  reminders: {keys:N0} keys, {rawRows:N0} due; raw {Measure.Ms(raw)}, first check {Measure.Ms(firstRun)} ({first!.RemindersCreated:N0} reminders), repeat {Measure.Ms(repeat)}");
 
         var size = $"{keys:N0} keys, {accounts:N0} accounts";

@@ -56,7 +56,7 @@ internal static class VaultCookieValidator
     }
 
     /// <summary>Keeps the vault-session claim when Identity refreshes the cookie's principal.</summary>
-    public static Task KeepVaultSessionClaim(SecurityStampRefreshingPrincipalContext context)
+    public static Task KeepVaultSessionClaimAsync(SecurityStampRefreshingPrincipalContext context)
     {
         var sessionClaim = context.CurrentPrincipal?.FindFirst(VaultClaims.SessionId);
         if (sessionClaim is not null && context.NewPrincipal?.Identity is ClaimsIdentity identity && !identity.HasClaim(c => c.Type == VaultClaims.SessionId))

@@ -5,6 +5,7 @@ using CreatorKeys.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CreatorKeys.Tests.Core.Accounts;
 
@@ -76,6 +77,45 @@ public sealed class TwoFactorTests : IAsyncLifetime
         Assert.Equal(SecondStepResult.Accepted, await SecondStepAsync(account.Id, CodeAt(key, now)));
         // A code from before the last accepted step never works again, even inside the window.
         Assert.Equal(SecondStepResult.Wrong, await SecondStepAsync(account.Id, CodeAt(key, now.AddSeconds(-30))));
+    }
+
+    /// <summary>
+    /// RFC 6238 Appendix B, SHA-1: the secret is the ASCII "12345678901234567890" (Base32 below) and the RFC
+    /// lists 8-digit codes; authenticator apps show 6, the last 6 of the same number. Checked by the app's own
+    /// <see cref="AuthenticatorCodeProvider"/> (the class Identity asks) with the clock set to the RFC's time,
+    /// so the expected codes come from the standard, not from the library the server uses.
+    /// </summary>
+    [Theory]
+    [InlineData(59L, "94287082")]
+    [InlineData(1111111109L, "07081804")]
+    [InlineData(1111111111L, "14050471")]
+    [InlineData(1234567890L, "89005924")]
+    [InlineData(2000000000L, "69279037")]
+    [InlineData(20000000000L, "65353130")]
+    public async Task Code_Rfc6238TestVector_IsAcceptedAtItsTime_AndOnlyThen(long unixSeconds, string rfcEightDigits)
+    {
+        const string Rfc6238Secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+        var (account, _, _) = await _host.SignUpAsync();
+        await using var scope = _host.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<Account>>();
+        var user = (await users.FindByIdAsync(account.Id))!;
+        var keys = (IUserAuthenticatorKeyStore<Account>)scope.ServiceProvider.GetRequiredService<IUserStore<Account>>();
+        await keys.SetAuthenticatorKeyAsync(user, Rfc6238Secret, CancellationToken.None);
+        Assert.True((await users.UpdateAsync(user)).Succeeded);
+        var at = DateTimeOffset.FromUnixTimeSeconds(unixSeconds);
+        var code = rfcEightDigits[^6..];
+        Task<bool> CheckAsync(DateTimeOffset now, string token) =>
+            new AuthenticatorCodeProvider(new FakeTimeProvider(now)).ValidateAsync("TwoFactor", token, users, user);
+
+        var firstSixDigits = await CheckAsync(at, rfcEightDigits[..6]);
+        var ninetySecondsLate = await CheckAsync(at.AddSeconds(90), code);
+        var atItsTime = await CheckAsync(at, code);
+
+        Assert.False(firstSixDigits);
+        Assert.False(ninetySecondsLate);
+        Assert.True(atItsTime);
+        // The tests' own helper (the library) makes the same code, so the other tests' codes are the standard's too.
+        Assert.Equal(code, CodeAt(Rfc6238Secret, at));
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class SettingsPageTests : ComponentTestContext
         Budget(page).Change("250");
         page.FindAll("button").Single(b => b.TextContent.Contains("Save budget", StringComparison.Ordinal)).Click();
 
-        page.WaitForAssertion(async () => Assert.Equal(250m, await Services.GetRequiredService<SetupService>().GetMonthlyBudgetAsync(Session.AccountId)));
+        await page.WaitForAssertionAsync(async () => Assert.Equal(250m, await Services.GetRequiredService<SetupService>().GetMonthlyBudgetAsync(Session.AccountId)));
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public sealed class SetupStepsTests : ComponentTestContext
         InputLabelled(step, "Service name").Change("Suno");
         step.FindAll("button").Single(b => b.TextContent.Contains("Add this service", StringComparison.Ordinal)).Click();
 
-        step.WaitForAssertion(async () => Assert.Single((await Setup.GetAsync(Session.AccountId)).ProviderIds));
+        await step.WaitForAssertionAsync(async () => Assert.Single((await Setup.GetAsync(Session.AccountId)).ProviderIds));
         var id = (await Setup.GetAsync(Session.AccountId)).ProviderIds.Single();
         Assert.StartsWith("custom-", id, StringComparison.Ordinal);
     }
@@ -116,7 +116,7 @@ public sealed class SetupStepsTests : ComponentTestContext
 
         Click(slot, "Skip for now: STAGING OpenAI key");
 
-        slot.WaitForAssertion(async () => Assert.True((await Setup.GetAsync(Session.AccountId)).IsSkipped("openai", VaultEnvironment.Staging)));
+        await slot.WaitForAssertionAsync(async () => Assert.True((await Setup.GetAsync(Session.AccountId)).IsSkipped("openai", VaultEnvironment.Staging)));
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class SetupStepsTests : ComponentTestContext
         Assert.Equal("5", InputLabelled(caps, "DEV cap for OpenAI").GetAttribute("value"));
         caps.FindAll("button").Single(b => b.TextContent.Contains("Save caps", StringComparison.Ordinal)).Click();
 
-        caps.WaitForAssertion(async () => Assert.Equal(5m, Assert.Single(await Vault.ListKeysAsync(Session.AccountId)).MonthlyCapUsd));
+        await caps.WaitForAssertionAsync(async () => Assert.Equal(5m, Assert.Single(await Vault.ListKeysAsync(Session.AccountId)).MonthlyCapUsd));
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class VaultPageEditingTests : ComponentTestContext
         InputLabelled(dialogs, "Monthly spend cap (US dollars, empty for none)").Change("7.5");
         dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Save changes").Click();
 
-        page.WaitForAssertion(async () =>
+        await page.WaitForAssertionAsync(async () =>
         {
             var key = Assert.Single(await Vault.ListKeysAsync(Session.AccountId));
             Assert.StartsWith("DEV — OpenAI — Created", key.Label, StringComparison.Ordinal);
@@ -70,7 +70,7 @@ public sealed class VaultPageEditingTests : ComponentTestContext
         dialogs.WaitForAssertion(() => Assert.False(save().HasAttribute("disabled")));
         save().Click();
 
-        page.WaitForAssertion(async () => Assert.Equal(300m, Assert.Single(await Vault.ListKeysAsync(Session.AccountId)).MonthlyCapUsd));
+        await page.WaitForAssertionAsync(async () => Assert.Equal(300m, Assert.Single(await Vault.ListKeysAsync(Session.AccountId)).MonthlyCapUsd));
     }
 
     [Fact]

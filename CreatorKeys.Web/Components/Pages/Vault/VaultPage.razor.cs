@@ -156,8 +156,9 @@ public sealed partial class VaultPage
     /// </summary>
     private void SearchTyped()
     {
+        // A timer cannot await: the search is fire-and-forget, and it reports its own errors to the page.
         _searchTimer ??= Time.CreateTimer(
-            _ => InvokeAsync(async () =>
+            state => _ = InvokeAsync(async () =>
             {
                 // Disposing the timer does not stop a callback already under way: the page may be gone.
                 if (_disposed)
@@ -233,8 +234,9 @@ public sealed partial class VaultPage
             previous.Dispose();
         }
 
+        // Fire-and-forget from the timer: hiding cannot fail in a way the page could show.
         _hideTimers[key.Id] = Time.CreateTimer(
-            _ => InvokeAsync(() =>
+            state => _ = InvokeAsync(() =>
             {
                 Hide(key.Id);
                 StateHasChanged();
