@@ -6,16 +6,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CreatorKeys.Tests.Web;
 
 /// <summary>The data folder and everything in it belong to the app's user alone: folders 0700, files 0600.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class DataFolderPermissionTests
 {
     [Fact]
     public async Task AfterAFullRun_EveryFolderIs0700_AndEveryFileIs0600()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         using var folder = new TempFolder();
         // An install made by an older version: readable by everyone on the machine.
         File.SetUnixFileMode(folder.Path, (UnixFileMode)0b111_101_101);

@@ -18,6 +18,8 @@ public sealed class SignedOutProof(IDataProtectionProvider dataProtection, TimeP
 
     public void Issue(HttpContext context, string accountId)
     {
+        // The page rendered in this same response (a sign-in page reached with a signed-out cookie) can offer it too.
+        context.Items[CookieName] = accountId;
         var until = (time.GetUtcNow() + Lifetime).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         context.Response.Cookies.Append(CookieName, _protector.Protect($"{until}|{accountId}"), new CookieOptions
         {
@@ -33,6 +35,11 @@ public sealed class SignedOutProof(IDataProtectionProvider dataProtection, TimeP
     /// <summary>The account this browser signed out of in the last ten minutes, or null.</summary>
     public string? Read(HttpContext context)
     {
+        if (context.Items.TryGetValue(CookieName, out var issued) && issued is string accountId)
+        {
+            return accountId;
+        }
+
         if (context.Request.Cookies[CookieName] is not { Length: > 0 } cookie)
         {
             return null;

@@ -24,9 +24,10 @@ public static class HostPrefixedCookies
         {
             if (context.Request.IsHttps || publicAddress.IsHttps)
             {
-                var requestCookies = context.Features.GetRequiredFeature<IRequestCookiesFeature>().Cookies;
+                // Reading the properties makes the framework's features, which the wrappers then replace.
+                var requestCookies = context.Request.Cookies;
                 context.Features.Set<IRequestCookiesFeature>(new RequestCookiesFeature(new UnprefixedRequestCookies(requestCookies)));
-                var responseCookies = context.Features.GetRequiredFeature<IResponseCookiesFeature>().Cookies;
+                var responseCookies = context.Response.Cookies;
                 context.Features.Set<IResponseCookiesFeature>(new PrefixedResponseCookiesFeature(new PrefixedResponseCookies(responseCookies)));
             }
 

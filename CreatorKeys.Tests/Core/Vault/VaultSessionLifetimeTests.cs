@@ -21,6 +21,7 @@ public sealed class VaultSessionLifetimeTests
         {
             _time.Advance(TimeSpan.FromMinutes(10));
             Assert.Same(session, store.Find(session.Id));
+            session.Touch();
         }
 
         _time.Advance(TimeSpan.FromMinutes(10));
@@ -59,6 +60,7 @@ public sealed class VaultSessionLifetimeTests
     public void MaxSessionHours_IsTheSetting()
     {
         _options.MaxSessionHours = 1;
+        _options.AutoLockMinutes = 1440;
         using var store = NewStore();
         var session = store.Open(NewVault(), emergencyKitPending: false);
 
