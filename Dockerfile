@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
 # CreatorKeys: build with the .NET SDK, run on the smaller ASP.NET runtime as a non-root user.
 #   docker build -t creatorkeys .
-#   docker run -d -p 8080:8080 -v creatorkeys-data:/data --name creatorkeys creatorkeys
+#   docker run -d --name creatorkeys -p 127.0.0.1:8080:8080 -v creatorkeys-data:/data creatorkeys
+#   docker logs creatorkeys    (the one-time setup code the first sign-up asks for)
+# Publish on 127.0.0.1 unless a reverse proxy with HTTPS stands in front (see the README).
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -21,6 +23,7 @@ COPY --from=build /app ./
 # e.g. -e CreatorKeys__Vault__AutoLockMinutes=10.
 RUN mkdir -p /data && chown app:app /data
 ENV CreatorKeys__DataFolder=/data \
+    CreatorKeys__Email__BaseAddress=http://localhost:8080 \
     Urls=http://0.0.0.0:8080 \
     ASPNETCORE_ENVIRONMENT=Production
 USER app

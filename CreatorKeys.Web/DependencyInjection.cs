@@ -3,11 +3,11 @@ using CreatorKeys.Core.Import;
 using CreatorKeys.Core.Vault;
 using CreatorKeys.Web.Accounts;
 using CreatorKeys.Web.Components.Layout;
+using CreatorKeys.Web.Network;
 using CreatorKeys.Web.Reminders;
 using Hangfire;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
 
@@ -41,6 +41,7 @@ public static class DependencyInjection
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<CurrentVault>();
         services.AddScoped<VaultSignIn>();
+        services.AddSingleton<SignedOutProof>();
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         services.AddAuthorization();
@@ -87,11 +88,8 @@ public static class DependencyInjection
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
 
-        // Behind a reverse proxy on the same machine (Caddy, nginx) that ends HTTPS, the app still
-        // knows the request was secure (HSTS, Secure cookies) and who sent it (activity log).
-        // Only proxies on loopback are believed: the default KnownProxies.
-        services.Configure<ForwardedHeadersOptions>(options =>
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        // Trusted proxies, host names, Secure __Host- cookies and the first sign-up's setup code.
+        builder.AddNetworkServices();
 
         services.AddHangfire(configuration => configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)

@@ -4,6 +4,7 @@ using CreatorKeys.Web;
 using CreatorKeys.Web.Accounts;
 using CreatorKeys.Web.Components;
 using CreatorKeys.Web.Components.Layout;
+using CreatorKeys.Web.Network;
 using CreatorKeys.Web.Reminders;
 using CreatorKeys.Web.Reports;
 using Hangfire;
@@ -23,6 +24,7 @@ var app = builder.Build();
 await app.Services.InitializeDatabaseAsync();
 
 app.UseForwardedHeaders();
+app.UseHostPrefixedCookies();
 // Before everything else that answers, so every response carries them, sign-in redirects included.
 app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())

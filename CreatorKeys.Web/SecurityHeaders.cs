@@ -37,8 +37,22 @@ public static class SecurityHeaders
                 headers["Referrer-Policy"] = "no-referrer";
                 headers["Cross-Origin-Opener-Policy"] = "same-origin";
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
+                if (context.GetEndpoint()?.Metadata.GetMetadata<NoStoreAttribute>() is not null)
+                {
+                    // A page that shows a secret once: no copy in the browser's cache or the back button.
+                    headers.CacheControl = "no-store";
+                    headers.Pragma = "no-cache";
+                }
+
                 return Task.CompletedTask;
             });
             await next();
         });
 }
+
+/// <summary>
+/// Marks a page that shows a secret once (the emergency kit, two-step set-up, recovery codes):
+/// <see cref="SecurityHeaders"/> sends it with <c>Cache-Control: no-store</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class NoStoreAttribute : Attribute;

@@ -19,7 +19,13 @@ public sealed class VaultOptions
     [Range(VaultCrypto.MinimumIterations, 10_000_000)]
     public int KeyDerivationIterations { get; set; } = VaultCrypto.MinimumIterations;
 
+    /// <summary>Hours a signed-in session may last at most, however active, before the creator signs in again.</summary>
+    [Range(1, 168)]
+    public int MaxSessionHours { get; set; } = 12;
+
     public TimeSpan AutoLockAfter => TimeSpan.FromMinutes(AutoLockMinutes);
+
+    public TimeSpan MaxSessionLifetime => TimeSpan.FromHours(MaxSessionHours);
 
     public TimeSpan RevealFor => TimeSpan.FromSeconds(RevealSeconds);
 }

@@ -20,11 +20,15 @@ public sealed class VaultSession
         _vault = vault;
         _time = time;
         _lastActivity = time.GetUtcNow();
+        OpenedAt = _lastActivity;
     }
 
     public string Id { get; }
 
     public string AccountId => _vault.AccountId;
+
+    /// <summary>When the creator signed in; the session ends <see cref="VaultOptions.MaxSessionHours"/> later however active.</summary>
+    public DateTimeOffset OpenedAt { get; }
 
     public DateTimeOffset LastActivity
     {
@@ -112,6 +116,9 @@ public sealed class VaultSession
     /// </summary>
     internal bool LockIfIdleSince(DateTimeOffset cutoff) => LockWhen(VaultLockReason.Idle, lastActivity => lastActivity <= cutoff);
 
+    /// <summary>Locks the session if it was opened at or before <paramref name="cutoff"/> (its maximum lifetime is over).</summary>
+    internal bool LockIfOpenedBefore(DateTimeOffset cutoff) => OpenedAt <= cutoff && LockWhen(VaultLockReason.Expired, _ => true);
+
     private bool LockWhen(VaultLockReason reason, Func<DateTimeOffset, bool> condition)
     {
         lock (_gate)
@@ -137,4 +144,10 @@ public enum VaultLockReason
     Idle,
     PasswordChanged,
     Restarted,
+
+    /// <summary>The session reached its maximum lifetime (<see cref="VaultOptions.MaxSessionHours"/>).</summary>
+    Expired,
+
+    /// <summary>The creator chose "Sign out everywhere" in this or another browser.</summary>
+    SignedOutEverywhere,
 }

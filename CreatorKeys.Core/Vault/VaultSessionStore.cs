@@ -99,6 +99,12 @@ public sealed class VaultSessionStore(TimeProvider time, IOptionsMonitor<VaultOp
             return null;
         }
 
+        if (session.LockIfOpenedBefore(LifetimeCutoff()))
+        {
+            Forget(session, VaultLockReason.Expired);
+            return null;
+        }
+
         return session.IsLocked ? null : session;
     }
 
@@ -126,16 +132,22 @@ public sealed class VaultSessionStore(TimeProvider time, IOptionsMonitor<VaultOp
         }
     }
 
-    /// <summary>Locks every session idle for longer than the auto-lock setting. Returns how many.</summary>
+    /// <summary>Locks every session idle for longer than the auto-lock setting or older than the maximum lifetime. Returns how many.</summary>
     public int LockIdleSessions()
     {
         var cutoff = IdleCutoff();
+        var lifetimeCutoff = LifetimeCutoff();
         var locked = 0;
         foreach (var session in _sessions.Values)
         {
             if (session.LockIfIdleSince(cutoff))
             {
                 Forget(session, VaultLockReason.Idle);
+                locked++;
+            }
+            else if (session.LockIfOpenedBefore(lifetimeCutoff))
+            {
+                Forget(session, VaultLockReason.Expired);
                 locked++;
             }
         }
@@ -181,6 +193,8 @@ public sealed class VaultSessionStore(TimeProvider time, IOptionsMonitor<VaultOp
         _recentLocks[session.Id] = (reason, time.GetUtcNow());
         SessionLocked?.Invoke(this, new VaultSessionLockedEventArgs(session.Id, session.AccountId, reason));
     }
+
+    private DateTimeOffset LifetimeCutoff() => time.GetUtcNow() - options.CurrentValue.MaxSessionLifetime;
 
     private DateTimeOffset IdleCutoff() => time.GetUtcNow() - options.CurrentValue.AutoLockAfter;
 }

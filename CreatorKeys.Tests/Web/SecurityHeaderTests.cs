@@ -55,6 +55,8 @@ public sealed class SecurityHeaderTests
             ["urls"] = "https://127.0.0.1:0",
             ["Kestrel:Certificates:Default:Path"] = certificate,
             ["Kestrel:Certificates:Default:Password"] = "test-password",
+            // The host name below; by default the app answers only to its public address and loopback names.
+            ["AllowedHosts"] = "vault.example.test",
         });
         Assert.Equal("https", app.BaseAddress.Scheme);
         using var client = new PageClient(app.BaseAddress, trustSelfSignedCertificate: true);
@@ -73,8 +75,8 @@ public sealed class SecurityHeaderTests
         }
 
         var cookies = form.SetCookies.Concat(signUp.SetCookies).ToList();
-        Assert.Contains(cookies, c => c.StartsWith("CreatorKeys.Session=", StringComparison.Ordinal));
-        Assert.Contains(cookies, c => c.StartsWith("CreatorKeys.Antiforgery=", StringComparison.Ordinal));
+        Assert.Contains(cookies, c => c.StartsWith("__Host-CreatorKeys.Session=", StringComparison.Ordinal));
+        Assert.Contains(cookies, c => c.StartsWith("__Host-CreatorKeys.Antiforgery=", StringComparison.Ordinal));
         foreach (var cookie in cookies)
         {
             var flags = cookie.Split(';', StringSplitOptions.TrimEntries).Skip(1).Select(f => f.ToLowerInvariant()).ToList();
@@ -85,7 +87,7 @@ public sealed class SecurityHeaderTests
     [Fact]
     public async Task OverPlainHttp_ThereIsNoHsts_UnlessALocalProxySaysTheRequestWasHttps()
     {
-        using var app = AppHost.Start();
+        using var app = AppHost.Start(settings: new Dictionary<string, string?> { ["AllowedHosts"] = "vault.example.test" });
         using var client = app.NewHttpClient();
         using var viaProxy = app.NewHttpClient();
 

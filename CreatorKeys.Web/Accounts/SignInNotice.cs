@@ -28,14 +28,18 @@ public static class SignInNotice
         VaultLockReason.SignedOut => "signed-out",
         VaultLockReason.Idle => "idle",
         VaultLockReason.PasswordChanged => "password-changed",
+        VaultLockReason.Expired => "expired",
+        VaultLockReason.SignedOutEverywhere => "signed-out-everywhere",
         _ => "restarted",
     };
 
-    public static string? Message(string? code, int autoLockMinutes) => code switch
+    public static string? Message(string? code, int autoLockMinutes, int maxSessionHours = 12) => code switch
     {
         "signed-out" => "You signed out and your vault is locked.",
         "idle" => $"Your vault locked itself after {autoLockMinutes} minutes without activity, to keep your keys safe. Sign in to unlock it.",
         "password-changed" => "Your password was changed from another window, so this session was locked. Sign in with the new password.",
+        "expired" => $"You were signed in for {maxSessionHours} hours, the longest a session lasts here, so your vault locked itself. Sign in again to unlock it.",
+        "signed-out-everywhere" => "You signed out everywhere: every browser and device that was signed in to this account is locked now. Sign in again to unlock your vault here.",
         "restarted" => "CreatorKeys restarted, which locks every vault. Sign in again to unlock yours.",
         _ => null,
     };

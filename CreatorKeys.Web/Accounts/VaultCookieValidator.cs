@@ -30,15 +30,23 @@ internal static class VaultCookieValidator
             return;
         }
 
+        var accountId = context.Principal.FindFirstValue(ClaimTypes.NameIdentifier);
         var session = store.Find(sessionId);
-        if (session is not null && session.AccountId == context.Principal.FindFirstValue(ClaimTypes.NameIdentifier) && TryTouch(session))
+        if (session is not null && session.AccountId == accountId && TryTouch(session))
         {
             return;
         }
 
         context.RejectPrincipal();
         await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
-        SignInNotice.Set(context.HttpContext, sessionId is null ? VaultLockReason.Restarted : store.WhyClosed(sessionId));
+        var reason = sessionId is null ? VaultLockReason.Restarted : store.WhyClosed(sessionId);
+        SignInNotice.Set(context.HttpContext, reason);
+        if (reason == VaultLockReason.SignedOut && accountId is not null)
+        {
+            // This browser's session was signed out (another tab, or the page moved on before the sign-out
+            // response arrived): the sign-in page may offer "Sign out everywhere" here too.
+            context.HttpContext.RequestServices.GetRequiredService<SignedOutProof>().Issue(context.HttpContext, accountId);
+        }
     }
 
     /// <summary>Counts the request as activity; false when the session locked in the meantime.</summary>
