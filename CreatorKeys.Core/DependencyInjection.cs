@@ -76,6 +76,7 @@ public static class DependencyInjection
         services.AddHostedService<VaultAutoLock>();
         services.AddSingleton<ActivityService>();
         services.AddSingleton<ActivityChain>();
+        services.AddSingleton<ActivitySealKey>();
         services.AddSingleton<VaultService>();
         services.AddSingleton<ProviderService>();
         services.AddSingleton<SetupService>();
@@ -109,8 +110,7 @@ public static class DependencyInjection
     {
         services.AddIdentityCore<Account>()
             .AddEntityFrameworkStores<CreatorKeysDbContext>()
-            .AddDefaultTokenProviders()
-            .AddTokenProvider<AuthenticatorCodeProvider>(TokenOptions.DefaultAuthenticatorProvider);
+            .AddDefaultTokenProviders();
 
         services.AddOptions<IdentityOptions>().Configure<IOptions<AccountOptions>>((identity, accounts) =>
         {

@@ -241,7 +241,7 @@ public sealed class AccountService(
         // Checked last, so a rejected new password does not use up a one-time code.
         if (account.TwoFactorEnabled)
         {
-            var secondStep = await twoFactor.VerifySecondStepAsync(account, secondStepCode);
+            var secondStep = await twoFactor.VerifySecondStepAsync(account, vault, secondStepCode);
             if (secondStep is SecondStepResult.Wrong or SecondStepResult.LockedOut)
             {
                 vault.Dispose();

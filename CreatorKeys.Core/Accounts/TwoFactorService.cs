@@ -1,71 +1,114 @@
+using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using CreatorKeys.Core.Audit;
+using CreatorKeys.Core.Data;
+using CreatorKeys.Core.Vault;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OtpNet;
 
 namespace CreatorKeys.Core.Accounts;
 
 /// <summary>
-/// Two-step sign-in with an authenticator app, on ASP.NET Core Identity: the shared key, the
-/// on/off switch, one-time recovery codes, and checking the second step of a sign-in.
-/// Failed second steps count toward the same lockout as wrong passwords.
+/// Two-step sign-in with an authenticator app: the shared key, the on/off switch, one-time
+/// recovery codes, and checking the second step of a sign-in. The key is stored sealed under a
+/// key derived from the vault key, so it is read only with the vault unlocked (the password step
+/// of a sign-in, the emergency kit of a recovery, or a signed-in session); the recovery codes are
+/// stored as salted hashes and deleted when used. Identity keeps only the on/off switch and the
+/// lockout count. Failed second steps count toward the same lockout as wrong passwords.
 /// </summary>
 /// <remarks>Uses Identity's <see cref="UserManager{TUser}"/>; one per request or operation.</remarks>
-public sealed class TwoFactorService(UserManager<Account> users, ActivityService activity, IOptions<AccountOptions> options)
+public sealed class TwoFactorService(
+    UserManager<Account> users,
+    IDbContextFactory<CreatorKeysDbContext> dbFactory,
+    ActivityService activity,
+    TimeProvider time,
+    ILogger<TwoFactorService> logger,
+    IOptions<AccountOptions> options)
 {
     public const int RecoveryCodeCount = 10;
     public const string Issuer = "CreatorKeys";
     public const string CodeField = "Code";
     public const string PasswordField = "Password";
 
+    /// <summary>Where Identity's default store kept the key and the codes in the clear (read only to move them).</summary>
+    internal const string LegacyLoginProvider = "[AspNetUserStore]";
+    internal const string LegacyKeyName = "AuthenticatorKey";
+    internal const string LegacyCodesName = "RecoveryCodes";
+    internal const string LegacyStepLoginProvider = "[CreatorKeys]";
+    internal const string LegacyStepName = "AuthenticatorLastStep";
+
     /// <summary>Whether this install requires every account to use two-step sign-in.</summary>
     public bool Required => options.Value.RequireTwoFactor;
 
-    public async Task<TwoFactorStatus> GetStatusAsync(Account account) =>
-        new(account.TwoFactorEnabled, account.TwoFactorEnabled ? await users.CountRecoveryCodesAsync(account) : 0, Required);
-
-    /// <summary>
-    /// The key to put into the authenticator app, made on first use. Making one changes the
-    /// account's security stamp: the caller re-issues the sign-in cookie.
-    /// </summary>
-    public async Task<AuthenticatorSetup> GetSetupAsync(Account account)
+    public async Task<TwoFactorStatus> GetStatusAsync(Account account)
     {
-        var key = await users.GetAuthenticatorKeyAsync(account);
-        var created = false;
-        if (string.IsNullOrEmpty(key))
+        if (!account.TwoFactorEnabled)
         {
-            await users.ResetAuthenticatorKeyAsync(account);
-            key = await users.GetAuthenticatorKeyAsync(account) ?? throw new InvalidOperationException("Identity made no authenticator key.");
-            created = true;
+            return new(false, 0, Required);
         }
 
+        await using var db = await dbFactory.CreateDbContextAsync();
+        return new(true, await db.TwoStepRecoveryCodes.CountAsync(c => c.AccountId == account.Id), Required);
+    }
+
+    /// <summary>
+    /// The key to put into the authenticator app, made on first use and stored sealed by the
+    /// unlocked <paramref name="vault"/>. Making one changes the account's security stamp: the
+    /// caller re-issues the sign-in cookie.
+    /// </summary>
+    public async Task<AuthenticatorSetup> GetSetupAsync(Account account, UnlockedVault vault)
+    {
+        await SealLegacySecretsAsync(account.Id, vault);
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var secret = await db.TwoStepSecrets.SingleOrDefaultAsync(s => s.AccountId == account.Id);
+        var created = false;
+        byte[] key;
+        if (secret is null)
+        {
+            key = RandomNumberGenerator.GetBytes(AuthenticatorCodes.KeyBytes);
+            db.TwoStepSecrets.Add(new TwoStepSecret { AccountId = account.Id, SealedAuthenticatorKey = vault.SealAuthenticatorKey(key) });
+            await db.SaveChangesAsync();
+            await users.UpdateSecurityStampAsync(account);
+            created = true;
+        }
+        else
+        {
+            key = vault.OpenAuthenticatorKey(secret.SealedAuthenticatorKey);
+        }
+
+        var text = AuthenticatorCodes.ToBase32(key);
+        CryptographicOperations.ZeroMemory(key);
         var label = Uri.EscapeDataString($"{Issuer}:{account.Email}");
-        var uri = $"otpauth://totp/{label}?secret={key}&issuer={Uri.EscapeDataString(Issuer)}&digits=6&period=30";
-        return new AuthenticatorSetup(key, FormatKey(key), uri, created);
+        var uri = $"otpauth://totp/{label}?secret={text}&issuer={Uri.EscapeDataString(Issuer)}&digits=6&period=30";
+        return new AuthenticatorSetup(text, FormatKey(text), uri, created);
     }
 
     /// <summary>Turns two-step sign-in on once a code from the app proves it is set up; returns the recovery codes.</summary>
-    public async Task<TwoFactorOutcome> EnableAsync(Account account, string code, RequestOrigin origin)
+    public async Task<TwoFactorOutcome> EnableAsync(Account account, UnlockedVault vault, string code, RequestOrigin origin)
     {
         if (account.TwoFactorEnabled)
         {
             return TwoFactorOutcome.Failure(CodeField, "Two-step sign-in is already on.");
         }
 
-        if (AuthenticatorCodeProvider.Normalize(code) is null)
+        if (AuthenticatorCodes.Normalize(code) is null)
         {
             return TwoFactorOutcome.Failure(CodeField, "Type the 6-digit code your authenticator app shows for CreatorKeys.");
         }
 
-        if (!await users.VerifyTwoFactorTokenAsync(account, users.Options.Tokens.AuthenticatorTokenProvider, code))
+        if (!await VerifyAuthenticatorCodeAsync(account, vault, code))
         {
             return TwoFactorOutcome.Failure(CodeField, "That code did not match. Check that the app shows CreatorKeys and your email, and type the code it shows now (it changes every 30 seconds).");
         }
 
+        var codes = await ReplaceRecoveryCodesAsync(account.Id);
         await users.SetTwoFactorEnabledAsync(account, true);
-        var codes = await users.GenerateNewTwoFactorRecoveryCodesAsync(account, RecoveryCodeCount) ?? [];
         await activity.RecordAsync(account.Id, ActivityAction.TwoFactorEnabled, origin);
-        return TwoFactorOutcome.Success(codes.ToList());
+        return TwoFactorOutcome.Success(codes);
     }
 
     /// <summary>New recovery codes (the old ones stop working), after the password is confirmed.</summary>
@@ -81,9 +124,9 @@ public sealed class TwoFactorService(UserManager<Account> users, ActivityService
             return TwoFactorOutcome.Failure(PasswordField, "That is not your current password.");
         }
 
-        var codes = await users.GenerateNewTwoFactorRecoveryCodesAsync(account, RecoveryCodeCount) ?? [];
+        var codes = await ReplaceRecoveryCodesAsync(account.Id);
         await activity.RecordAsync(account.Id, ActivityAction.TwoFactorRecoveryCodesReplaced, origin);
-        return TwoFactorOutcome.Success(codes.ToList());
+        return TwoFactorOutcome.Success(codes);
     }
 
     /// <summary>
@@ -104,18 +147,23 @@ public sealed class TwoFactorService(UserManager<Account> users, ActivityService
         }
 
         await users.SetTwoFactorEnabledAsync(account, false);
-        await users.ResetAuthenticatorKeyAsync(account);
-        await users.RemoveAuthenticationTokenAsync(account, AuthenticatorCodeProvider.TokenLoginProvider, AuthenticatorCodeProvider.LastStepTokenName);
-        await users.GenerateNewTwoFactorRecoveryCodesAsync(account, 0);
+        await using (var db = await dbFactory.CreateDbContextAsync())
+        {
+            await db.TwoStepSecrets.Where(s => s.AccountId == account.Id).ExecuteDeleteAsync();
+            await db.TwoStepRecoveryCodes.Where(c => c.AccountId == account.Id).ExecuteDeleteAsync();
+            await LegacyRows(db, account.Id).ExecuteDeleteAsync();
+        }
+
         await activity.RecordAsync(account.Id, ActivityAction.TwoFactorDisabled, origin);
         return TwoFactorOutcome.Success([]);
     }
 
     /// <summary>
-    /// The second step of a sign-in (or of a password recovery): a code from the app, or one of
-    /// the recovery codes, which is then used up. Wrong codes count toward the lockout.
+    /// The second step of a sign-in (or of a password recovery): a code from the app, checked with
+    /// the key the just-unlocked <paramref name="vault"/> opens, or one of the recovery codes,
+    /// which is then used up. Wrong codes count toward the lockout.
     /// </summary>
-    public async Task<SecondStepResult> VerifySecondStepAsync(Account account, string? code)
+    public async Task<SecondStepResult> VerifySecondStepAsync(Account account, UnlockedVault vault, string? code)
     {
         if (await users.IsLockedOutAsync(account))
         {
@@ -125,13 +173,13 @@ public sealed class TwoFactorService(UserManager<Account> users, ActivityService
         var trimmed = (code ?? "").Trim();
         var accepted = false;
         var usedRecoveryCode = false;
-        if (AuthenticatorCodeProvider.Normalize(trimmed) is not null)
+        if (AuthenticatorCodes.Normalize(trimmed) is not null)
         {
-            accepted = await users.VerifyTwoFactorTokenAsync(account, users.Options.Tokens.AuthenticatorTokenProvider, trimmed);
+            accepted = await VerifyAuthenticatorCodeAsync(account, vault, trimmed);
         }
-        else if (NormalizeRecoveryCode(trimmed) is { } recoveryCode)
+        else if (TwoStepRecoveryCodes.Normalize(trimmed) is { } recoveryCode)
         {
-            accepted = (await users.RedeemTwoFactorRecoveryCodeAsync(account, recoveryCode)).Succeeded;
+            accepted = await RedeemRecoveryCodeAsync(account.Id, recoveryCode);
             usedRecoveryCode = accepted;
         }
 
@@ -145,17 +193,55 @@ public sealed class TwoFactorService(UserManager<Account> users, ActivityService
         return usedRecoveryCode ? SecondStepResult.AcceptedRecoveryCode : SecondStepResult.Accepted;
     }
 
-    /// <summary>Identity's recovery codes look like <c>ABCDE-12345</c>; accept any case, spaces, a missing dash.</summary>
-    public static string? NormalizeRecoveryCode(string code)
+    /// <summary>
+    /// Checks a code from the authenticator app against the account's sealed key, opened by
+    /// <paramref name="vault"/>; a code is accepted once (its step and earlier ones are refused
+    /// afterwards). Does not touch the lockout count: <see cref="VerifySecondStepAsync"/> does.
+    /// </summary>
+    public async Task<bool> VerifyAuthenticatorCodeAsync(Account account, UnlockedVault vault, string code)
     {
-        if (code.Length > 40)
+        if (AuthenticatorCodes.Normalize(code) is not { } digits)
         {
-            return null;
+            return false;
         }
 
-        var compact = new string(code.Where(char.IsAsciiLetterOrDigit).ToArray()).ToUpperInvariant();
-        return compact.Length == 10 ? $"{compact[..5]}-{compact[5..]}" : null;
+        await SealLegacySecretsAsync(account.Id, vault);
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var secret = await db.TwoStepSecrets.AsNoTracking().SingleOrDefaultAsync(s => s.AccountId == account.Id);
+        if (secret is null)
+        {
+            return false;
+        }
+
+        byte[] key;
+        try
+        {
+            key = vault.OpenAuthenticatorKey(secret.SealedAuthenticatorKey);
+        }
+        catch (VaultCryptoException ex)
+        {
+            logger.LogError(ex, "The authenticator key of account {AccountId} could not be opened with its vault key.", account.Id);
+            return false;
+        }
+
+        long? step;
+        try
+        {
+            step = AuthenticatorCodes.MatchingStep(key, digits, time.GetUtcNow());
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+
+        // One atomic compare-and-set: of two submissions of the same code, only one moves the step.
+        return step is { } matched && await db.TwoStepSecrets
+            .Where(s => s.AccountId == account.Id && s.LastUsedStep < matched)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastUsedStep, matched)) == 1;
     }
+
+    /// <summary>Accepts any case, spaces, missing dashes; null when it cannot be a two-step recovery code.</summary>
+    public static string? NormalizeRecoveryCode(string code) => TwoStepRecoveryCodes.Normalize(code);
 
     /// <summary>The key in groups of four, easier to type into a phone: "ABCD EFGH …".</summary>
     public static string FormatKey(string key)
@@ -167,6 +253,119 @@ public sealed class TwoFactorService(UserManager<Account> users, ActivityService
         }
 
         return text.ToString().ToLowerInvariant();
+    }
+
+    /// <summary>
+    /// At start: two-step recovery codes that Identity stored in the clear are replaced by their
+    /// hashes (no vault key is needed for that). The authenticator key itself can only be sealed
+    /// once the account's vault is unlocked: see <see cref="SealLegacySecretsAsync"/>.
+    /// </summary>
+    internal static async Task HashLegacyRecoveryCodesAsync(CreatorKeysDbContext db, CancellationToken cancellationToken)
+    {
+        var rows = await db.UserTokens.Where(t => t.LoginProvider == LegacyLoginProvider && t.Name == LegacyCodesName).ToListAsync(cancellationToken);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            // The plain rows are overwritten on delete rather than left in free pages of the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA secure_delete = ON;", cancellationToken);
+            foreach (var row in rows)
+            {
+                foreach (var code in (row.Value ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (TwoStepRecoveryCodes.Normalize(code) is { } normalized)
+                    {
+                        db.TwoStepRecoveryCodes.Add(TwoStepRecoveryCodes.Hash(row.UserId, normalized));
+                    }
+                }
+
+                db.UserTokens.Remove(row);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
+    /// An account set up before the key was sealed still has it in Identity's table in the clear:
+    /// the first time its vault is unlocked (a sign-in's password step, a recovery, a signed-in
+    /// session on the set-up page) the key is sealed and the plain row deleted.
+    /// </summary>
+    private async Task SealLegacySecretsAsync(string accountId, UnlockedVault vault)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var rows = await LegacyRows(db, accountId).ToListAsync();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA secure_delete = ON;");
+            var plainKey = rows.FirstOrDefault(r => r.LoginProvider == LegacyLoginProvider && r.Name == LegacyKeyName)?.Value;
+            if (!string.IsNullOrEmpty(plainKey) && !await db.TwoStepSecrets.AnyAsync(s => s.AccountId == accountId))
+            {
+                var key = Base32Encoding.ToBytes(plainKey);
+                var lastStep = rows.FirstOrDefault(r => r.LoginProvider == LegacyStepLoginProvider && r.Name == LegacyStepName)?.Value;
+                db.TwoStepSecrets.Add(new TwoStepSecret
+                {
+                    AccountId = accountId,
+                    SealedAuthenticatorKey = vault.SealAuthenticatorKey(key),
+                    LastUsedStep = long.TryParse(lastStep, NumberStyles.None, CultureInfo.InvariantCulture, out var step) ? step : 0,
+                });
+                CryptographicOperations.ZeroMemory(key);
+            }
+
+            foreach (var row in rows.Where(r => r.Name != LegacyCodesName))
+            {
+                db.UserTokens.Remove(row);
+            }
+
+            await db.SaveChangesAsync();
+            logger.LogInformation("Sealed the two-step key of account {AccountId}, which was stored in the clear before.", accountId);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static IQueryable<IdentityUserToken<string>> LegacyRows(CreatorKeysDbContext db, string accountId) =>
+        db.UserTokens.Where(t => t.UserId == accountId
+            && ((t.LoginProvider == LegacyLoginProvider && (t.Name == LegacyKeyName || t.Name == LegacyCodesName))
+                || (t.LoginProvider == LegacyStepLoginProvider && t.Name == LegacyStepName)));
+
+    /// <summary>New codes replace every old one in one save; only their hashes are stored.</summary>
+    private async Task<IReadOnlyList<string>> ReplaceRecoveryCodesAsync(string accountId)
+    {
+        var codes = Enumerable.Range(0, RecoveryCodeCount).Select(_ => TwoStepRecoveryCodes.Generate()).ToList();
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await db.TwoStepRecoveryCodes.Where(c => c.AccountId == accountId).ExecuteDeleteAsync();
+        await LegacyRows(db, accountId).Where(t => t.Name == LegacyCodesName).ExecuteDeleteAsync();
+        db.TwoStepRecoveryCodes.AddRange(codes.Select(c => TwoStepRecoveryCodes.Hash(accountId, TwoStepRecoveryCodes.Normalize(c)!)));
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        return codes;
+    }
+
+    /// <summary>Uses up the matching code: of two requests with the same code, only the one whose delete removed the row wins.</summary>
+    private async Task<bool> RedeemRecoveryCodeAsync(string accountId, string normalizedCode)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var stored = await db.TwoStepRecoveryCodes.AsNoTracking().Where(c => c.AccountId == accountId).ToListAsync();
+        var match = stored.FirstOrDefault(c => TwoStepRecoveryCodes.Matches(c, normalizedCode));
+        return match is not null && await db.TwoStepRecoveryCodes.Where(c => c.Id == match.Id).ExecuteDeleteAsync() == 1;
     }
 }
 

@@ -35,6 +35,12 @@ public sealed class ActivityEntry
     /// <summary>The previous entry's <see cref="Hash"/> (64 hex digits; zeros for the first).</summary>
     public string PreviousHash { get; set; } = "";
 
-    /// <summary>SHA-256 over this entry's content and <see cref="PreviousHash"/>, as hex: the chain that makes tampering visible.</summary>
+    /// <summary>
+    /// The seal over this entry's content and <see cref="PreviousHash"/>, as hex: HMAC-SHA256 under the
+    /// server's seal key (<see cref="SealVersion"/> 1), or plain SHA-256 for entries from before the key (0).
+    /// </summary>
     public string Hash { get; set; } = "";
+
+    /// <summary>How <see cref="Hash"/> was made: 0 = unkeyed SHA-256 (older logs), 1 = HMAC-SHA256 with the server key.</summary>
+    public int SealVersion { get; set; }
 }

@@ -44,6 +44,12 @@ public sealed class CreatorKeysDbContext(DbContextOptions<CreatorKeysDbContext> 
 
     public DbSet<MailSettingsRecord> MailSettings => Set<MailSettingsRecord>();
 
+    public DbSet<TwoStepSecret> TwoStepSecrets => Set<TwoStepSecret>();
+
+    public DbSet<TwoStepRecoveryCode> TwoStepRecoveryCodes => Set<TwoStepRecoveryCode>();
+
+    public DbSet<ActivityCheckpoint> ActivityCheckpoints => Set<ActivityCheckpoint>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -26,7 +26,8 @@ public static class DatabaseInitializer
         // WAL lets readers and the writer work at once; the setting is stored in the file itself.
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         await services.GetRequiredService<DueDateRefresher>().RefreshAsync(cancellationToken);
-        await Audit.ActivityChain.BackfillAsync(db, cancellationToken);
+        await services.GetRequiredService<Audit.ActivityChain>().SealOlderEntriesAsync(db, cancellationToken);
+        await Accounts.TwoFactorService.HashLegacyRecoveryCodesAsync(db, cancellationToken);
         logger.LogInformation("Database ready at {DatabasePath}; {Count} migration(s) applied.", dataFolder.DatabasePath, pending);
     }
 }

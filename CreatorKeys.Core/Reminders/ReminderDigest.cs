@@ -16,7 +16,11 @@ public static class ReminderDigest
 {
     public sealed record Content(string Subject, string Text, string Html);
 
-    public static Content Compose(IReadOnlyList<DigestKey> keys, DateOnly today, string baseAddress)
+    private const string CheckpointHelp =
+        "Keep this email: typing this code into \"Check against a code you kept\" on the Activity page shows whether anything in your activity log up to today was changed or removed.";
+
+    /// <param name="checkpointCode">The account's activity-log checkpoint (<c>42-7F3A-9C1B</c>), printed so the email itself is a copy kept outside the server.</param>
+    public static Content Compose(IReadOnlyList<DigestKey> keys, DateOnly today, string baseAddress, string? checkpointCode = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(keys.Count);
         var ordered = keys
@@ -37,6 +41,11 @@ public static class ReminderDigest
         }
 
         text.Append(CultureInfo.InvariantCulture, $"\nAll keys by due date: {root}/rotation\n");
+        if (checkpointCode is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\nActivity log checkpoint: {checkpointCode}\n{CheckpointHelp} {root}/activity\n");
+        }
+
         text.Append("You get this email because a key in your CreatorKeys vault is due for replacement. It never contains a key's value.\n");
 
         var html = new StringBuilder();
@@ -59,6 +68,12 @@ public static class ReminderDigest
 
         html.Append("</table>");
         html.Append("<p><a href=\"").Append(WebUtility.HtmlEncode(root + "/rotation")).Append("\">See all keys by due date</a></p>");
+        if (checkpointCode is not null)
+        {
+            html.Append("<p>Activity log checkpoint: <code>").Append(WebUtility.HtmlEncode(checkpointCode)).Append("</code><br>")
+                .Append(WebUtility.HtmlEncode(CheckpointHelp)).Append(" <a href=\"").Append(WebUtility.HtmlEncode(root + "/activity")).Append("\">Activity</a></p>");
+        }
+
         html.Append("<p style=\"color:#6b7280;font-size:13px\">You get this email because a key in your CreatorKeys vault is due for replacement. It never contains a key's value.</p>");
         html.Append("</body></html>");
 

@@ -117,10 +117,13 @@ public sealed class ReminderService(
         {
             // The email lists what is new today and, so nothing hides between weekly repeats, every key already due or overdue.
             var listed = wanted.Where(w => fresh.Contains(w) || RotationSchedule.DaysLeft(w.Key.DueOn, today) <= 0);
+            // The log's head, kept outside the server in the creator's mailbox (docs/decisions/010-activity-log-seal.md).
+            var checkpoint = await db.ActivityCheckpoints.AsNoTracking().SingleOrDefaultAsync(c => c.AccountId == accountId, cancellationToken);
             var digest = ReminderDigest.Compose(
                 [.. listed.Select(f => new DigestKey(f.Key.Id, f.Key.ProviderName, f.Key.Environment, f.Key.Label, f.Key.Hint, f.Key.DueOn, f.Point))],
                 today,
-                emailOptions.Value.BaseAddress);
+                emailOptions.Value.BaseAddress,
+                checkpoint?.Code.ToString());
             message = outbox.Stage(db, accountId, OutboxMessageKind.ReminderDigest, email, digest.Subject, digest.Text, digest.Html);
         }
 

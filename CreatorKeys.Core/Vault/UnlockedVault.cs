@@ -97,6 +97,46 @@ public sealed class UnlockedVault : IDisposable
         }
     }
 
+    /// <summary>
+    /// Seals the account's authenticator (two-step) key: AES-256-GCM under
+    /// <c>HKDF(vaultKey, "creatorkeys/two-step/authenticator")</c>, bound to the account, so the
+    /// database alone never holds it readable (docs/decisions/008-two-step-sign-in-and-limits.md).
+    /// </summary>
+    public byte[] SealAuthenticatorKey(ReadOnlySpan<byte> authenticatorKey)
+    {
+        lock (_gate)
+        {
+            ThrowIfLocked();
+            var key = VaultCrypto.DeriveSubkey(_vaultKey, AuthenticatorPurpose);
+            try
+            {
+                return VaultCrypto.Seal(key, authenticatorKey, AuthenticatorAssociatedData(AccountId));
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(key);
+            }
+        }
+    }
+
+    /// <summary>Opens a key sealed by <see cref="SealAuthenticatorKey"/>; throws <see cref="VaultCryptoException"/> when it was changed or belongs to another account.</summary>
+    public byte[] OpenAuthenticatorKey(ReadOnlySpan<byte> sealedKey)
+    {
+        lock (_gate)
+        {
+            ThrowIfLocked();
+            var key = VaultCrypto.DeriveSubkey(_vaultKey, AuthenticatorPurpose);
+            try
+            {
+                return VaultCrypto.Open(key, sealedKey, AuthenticatorAssociatedData(AccountId));
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(key);
+            }
+        }
+    }
+
     /// <summary>Wraps (encrypts) the vault key under a key derived from a password or recovery code.</summary>
     public byte[] WrapVaultKey(byte[] wrappingKey, KeyWrapKind kind)
     {
@@ -209,6 +249,11 @@ public sealed class UnlockedVault : IDisposable
 
     private byte[] ValueAssociatedData(Guid keyId, VaultEnvironment environment) =>
         Encoding.UTF8.GetBytes($"creatorkeys/value/v1|{AccountId}|{keyId:N}|{environment.Code()}");
+
+    private const string AuthenticatorPurpose = "creatorkeys/two-step/authenticator";
+
+    private static byte[] AuthenticatorAssociatedData(string accountId) =>
+        Encoding.UTF8.GetBytes($"creatorkeys/two-step/v1|{accountId}|authenticator");
 
     private static byte[] WrapAssociatedData(string accountId, KeyWrapKind kind) =>
         Encoding.UTF8.GetBytes($"creatorkeys/wrap/v1|{accountId}|{(kind == KeyWrapKind.Password ? "password" : "recovery")}");

@@ -71,6 +71,16 @@ public sealed class VaultSessionStore(TimeProvider time, IOptionsMonitor<VaultOp
         return null;
     }
 
+    /// <summary>
+    /// The held vault of this account with this id, left in the store (the second step needs it
+    /// to open the sealed authenticator key before it is handed over), or null when it expired or is not there.
+    /// </summary>
+    public UnlockedVault? PeekHeld(string? heldId, string accountId) =>
+        !string.IsNullOrEmpty(heldId) && _held.TryGetValue(heldId, out var held)
+            && held.Until > time.GetUtcNow() && held.Vault.AccountId == accountId && !held.Vault.IsLocked
+            ? held.Vault
+            : null;
+
     /// <summary>Wipes a held vault (wrong codes until lockout, or the creator gave up).</summary>
     public void DropHeld(string? heldId)
     {

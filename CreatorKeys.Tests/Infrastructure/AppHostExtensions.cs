@@ -60,16 +60,26 @@ public static class AppHostExtensions
     }
 
     /// <summary>Turns on two-step sign-in for an account through the real service, with a code made at the app's clock; returns the app's key.</summary>
-    public static async Task<string> EnableTwoStepAsync(this AppHost app, string email = TestAccounts.Email)
+    public static async Task<string> EnableTwoStepAsync(this AppHost app, string email = TestAccounts.Email) =>
+        (await app.EnableTwoStepWithCodesAsync(email)).Key;
+
+    /// <summary>
+    /// <see cref="EnableTwoStepAsync"/>, also returning the recovery codes it showed. The vault that seals the key is the
+    /// account's open session, or (signed out) one unlocked with the password, as the set-up page's session would be.
+    /// </summary>
+    public static async Task<(string Key, IReadOnlyList<string> RecoveryCodes)> EnableTwoStepWithCodesAsync(this AppHost app, string email = TestAccounts.Email)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Account>>();
         var twoFactor = scope.ServiceProvider.GetRequiredService<TwoFactorService>();
         var account = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException($"No account {email}.");
-        var key = (await twoFactor.GetSetupAsync(account)).Key;
+        var session = app.OpenSessions().FirstOrDefault(s => s.AccountId == account.Id);
+        using var unlocked = session is null ? AccountService.Unlock(account, TestAccounts.Password) : null;
+        var vault = session?.Vault ?? unlocked!;
+        var key = (await twoFactor.GetSetupAsync(account, vault)).Key;
         var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
-        var outcome = await twoFactor.EnableAsync(account, TestAccounts.AuthenticatorCode(key, now), TestAccounts.Origin);
+        var outcome = await twoFactor.EnableAsync(account, vault, TestAccounts.AuthenticatorCode(key, now), TestAccounts.Origin);
         Assert.True(outcome.Succeeded, outcome.Error);
-        return key;
+        return (key, outcome.RecoveryCodes);
     }
 }

@@ -77,12 +77,16 @@ public sealed class SecretsInLogsTests
         Assert.True((await rotations.CompleteAsync(session.AccountId, rotation.Id, TestAccounts.Origin)).Succeeded);
 
         // Two-step sign-in on, then a sign-in with password + code.
-        var authenticatorKey = await app.EnableTwoStepAsync();
+        var (authenticatorKey, twoStepCodes) = await app.EnableTwoStepWithCodesAsync();
         secrets.Add(authenticatorKey);
+        secrets.AddRange(twoStepCodes);
         time.Advance(TimeSpan.FromSeconds(30));
         using var third = PageClient.For(app);
         var password = await third.SignInThroughFormAsync();
         Assert.Equal("/", (await third.SubmitAsync(password.Location!, "two-step", new Dictionary<string, string> { ["Input.Code"] = TestAccounts.AuthenticatorCode(authenticatorKey, time.GetUtcNow()) })).Location);
+        using var fourth = PageClient.For(app);
+        var withCode = await fourth.SignInThroughFormAsync();
+        Assert.Equal("/account/two-step?used=recovery-code", (await fourth.SubmitAsync(withCode.Location!, "two-step", new Dictionary<string, string> { ["Input.Code"] = twoStepCodes[0] })).Location);
 
         // A reminder: the imported keys have no known age, so they are due; the email goes out over SMTP.
         await Service<ReminderService>().CheckAsync();

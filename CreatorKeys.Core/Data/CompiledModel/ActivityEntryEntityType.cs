@@ -22,7 +22,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
                 "CreatorKeys.Core.Audit.ActivityEntry",
                 typeof(ActivityEntry),
                 baseEntityType,
-                propertyCount: 12,
+                propertyCount: 13,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 2,
                 keyCount: 1);
@@ -89,6 +89,13 @@ namespace CreatorKeys.Core.Data.CompiledModel
                 propertyInfo: typeof(ActivityEntry).GetProperty("PreviousHash", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(ActivityEntry).GetField("<PreviousHash>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 64);
+
+            var sealVersion = runtimeEntityType.AddProperty(
+                "SealVersion",
+                typeof(int),
+                propertyInfo: typeof(ActivityEntry).GetProperty("SealVersion", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ActivityEntry).GetField("<SealVersion>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0);
 
             var sequence = runtimeEntityType.AddProperty(
                 "Sequence",

@@ -11,14 +11,17 @@ namespace CreatorKeys.Core.Data.CompiledModel
     public partial class CreatorKeysDbContextModel
     {
         private CreatorKeysDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("1aaa6930-2ce5-44dc-ac29-7371d4c975df"), entityTypeCount: 19)
+            : base(skipDetectChanges: false, modelId: new Guid("7030c5da-fdba-408a-a623-61445abaaf8b"), entityTypeCount: 22)
         {
         }
 
         partial void Initialize()
         {
             var account = AccountEntityType.Create(this);
+            var twoStepRecoveryCode = TwoStepRecoveryCodeEntityType.Create(this);
+            var twoStepSecret = TwoStepSecretEntityType.Create(this);
             var vaultKeyWrap = VaultKeyWrapEntityType.Create(this);
+            var activityCheckpoint = ActivityCheckpointEntityType.Create(this);
             var activityEntry = ActivityEntryEntityType.Create(this);
             var mailSettingsRecord = MailSettingsRecordEntityType.Create(this);
             var outboxMessage = OutboxMessageEntityType.Create(this);
@@ -37,7 +40,10 @@ namespace CreatorKeys.Core.Data.CompiledModel
             var identityUserRole = IdentityUserRoleEntityType.Create(this);
             var identityUserToken = IdentityUserTokenEntityType.Create(this);
 
+            TwoStepRecoveryCodeEntityType.CreateForeignKey1(twoStepRecoveryCode, account);
+            TwoStepSecretEntityType.CreateForeignKey1(twoStepSecret, account);
             VaultKeyWrapEntityType.CreateForeignKey1(vaultKeyWrap, account);
+            ActivityCheckpointEntityType.CreateForeignKey1(activityCheckpoint, account);
             ActivityEntryEntityType.CreateForeignKey1(activityEntry, account);
             OutboxMessageEntityType.CreateForeignKey1(outboxMessage, account);
             CustomProviderEntityType.CreateForeignKey1(customProvider, account);
@@ -60,7 +66,10 @@ namespace CreatorKeys.Core.Data.CompiledModel
             IdentityUserTokenEntityType.CreateForeignKey1(identityUserToken, account);
 
             AccountEntityType.CreateAnnotations(account);
+            TwoStepRecoveryCodeEntityType.CreateAnnotations(twoStepRecoveryCode);
+            TwoStepSecretEntityType.CreateAnnotations(twoStepSecret);
             VaultKeyWrapEntityType.CreateAnnotations(vaultKeyWrap);
+            ActivityCheckpointEntityType.CreateAnnotations(activityCheckpoint);
             ActivityEntryEntityType.CreateAnnotations(activityEntry);
             MailSettingsRecordEntityType.CreateAnnotations(mailSettingsRecord);
             OutboxMessageEntityType.CreateAnnotations(outboxMessage);

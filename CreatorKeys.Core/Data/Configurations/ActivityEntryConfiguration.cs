@@ -26,3 +26,13 @@ public sealed class ActivityEntryConfiguration : IEntityTypeConfiguration<Activi
         builder.HasIndex(e => new { e.AccountId, e.Sequence }).IsUnique();
     }
 }
+
+public sealed class ActivityCheckpointConfiguration : IEntityTypeConfiguration<ActivityCheckpoint>
+{
+    public void Configure(EntityTypeBuilder<ActivityCheckpoint> builder)
+    {
+        builder.HasKey(c => c.AccountId);
+        builder.Property(c => c.Seal).HasMaxLength(64);
+        builder.HasOne<Account>().WithOne().HasForeignKey<ActivityCheckpoint>(c => c.AccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

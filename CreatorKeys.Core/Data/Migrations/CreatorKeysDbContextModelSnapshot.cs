@@ -91,6 +91,69 @@ namespace CreatorKeys.Core.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("CreatorKeys.Core.Accounts.TwoStepRecoveryCode", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("Salt")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("TwoStepRecoveryCodes");
+                });
+
+            modelBuilder.Entity("CreatorKeys.Core.Accounts.TwoStepSecret", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastUsedStep")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("SealedAuthenticatorKey")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("TwoStepSecrets");
+                });
+
+            modelBuilder.Entity("CreatorKeys.Core.Audit.ActivityCheckpoint", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Seal")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("ActivityCheckpoints");
+                });
+
             modelBuilder.Entity("CreatorKeys.Core.Audit.ActivityEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -126,6 +189,9 @@ namespace CreatorKeys.Core.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("SealVersion")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("Sequence")
                         .HasColumnType("INTEGER");
@@ -822,6 +888,33 @@ namespace CreatorKeys.Core.Data.Migrations
                         });
 
                     b.Navigation("Vault")
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CreatorKeys.Core.Accounts.TwoStepRecoveryCode", b =>
+                {
+                    b.HasOne("CreatorKeys.Core.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CreatorKeys.Core.Accounts.TwoStepSecret", b =>
+                {
+                    b.HasOne("CreatorKeys.Core.Accounts.Account", null)
+                        .WithOne()
+                        .HasForeignKey("CreatorKeys.Core.Accounts.TwoStepSecret", "AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CreatorKeys.Core.Audit.ActivityCheckpoint", b =>
+                {
+                    b.HasOne("CreatorKeys.Core.Accounts.Account", null)
+                        .WithOne()
+                        .HasForeignKey("CreatorKeys.Core.Audit.ActivityCheckpoint", "AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -1,6 +1,7 @@
 using CreatorKeys.Core.Accounts;
 using CreatorKeys.Core.Audit;
 using CreatorKeys.Core.Data;
+using CreatorKeys.Core.Vault;
 using CreatorKeys.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +19,7 @@ public sealed class TwoFactorTests : IAsyncLifetime
 {
     private CoreHost _host = default!;
 
-    public async Task InitializeAsync() => _host = await CoreHost.StartAsync();
+    public async Task InitializeAsync() => _host = await CoreHost.StartAsync(new Dictionary<string, string?> { ["CreatorKeys:Accounts:Registration"] = "Open" });
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -28,8 +29,8 @@ public sealed class TwoFactorTests : IAsyncLifetime
         var (account, _, _) = await _host.SignUpAsync();
         var key = await SetupKeyAsync(account.Id);
 
-        var wrong = await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, "000000", TestAccounts.Origin));
-        var right = await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, CodeAt(key, _host.Time.GetUtcNow()), TestAccounts.Origin));
+        var wrong = await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, VaultOf(a.Id), "000000", TestAccounts.Origin));
+        var right = await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, VaultOf(a.Id), CodeAt(key, _host.Time.GetUtcNow()), TestAccounts.Origin));
 
         Assert.False(wrong.Succeeded);
         Assert.Equal(TwoFactorService.CodeField, wrong.Field);
@@ -194,8 +195,8 @@ public sealed class TwoFactorTests : IAsyncLifetime
         var newKey = await SetupKeyAsync(account.Id);
         Assert.NotEqual(key, newKey);
         _host.Time.Advance(TimeSpan.FromSeconds(30));
-        Assert.False((await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, CodeAt(key, _host.Time.GetUtcNow()), TestAccounts.Origin))).Succeeded);
-        Assert.True((await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, CodeAt(newKey, _host.Time.GetUtcNow()), TestAccounts.Origin))).Succeeded);
+        Assert.False((await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, VaultOf(a.Id), CodeAt(key, _host.Time.GetUtcNow()), TestAccounts.Origin))).Succeeded);
+        Assert.True((await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, VaultOf(a.Id), CodeAt(newKey, _host.Time.GetUtcNow()), TestAccounts.Origin))).Succeeded);
         Assert.Equal(SecondStepResult.Wrong, await SecondStepAsync(account.Id, codes.RecoveryCodes[0]));
         Assert.Contains(await ActivityAsync(account.Id), e => e == ActivityAction.TwoFactorDisabled);
     }
@@ -205,7 +206,7 @@ public sealed class TwoFactorTests : IAsyncLifetime
     {
         var (account, _, recoveryCode) = await _host.SignUpAsync();
         var key = await SetupKeyAsync(account.Id);
-        Assert.True((await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, CodeAt(key, _host.Time.GetUtcNow()), TestAccounts.Origin))).Succeeded);
+        Assert.True((await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, VaultOf(a.Id), CodeAt(key, _host.Time.GetUtcNow()), TestAccounts.Origin))).Succeeded);
         var hashBefore = (await FindAsync(account.Id)).PasswordHash;
         const string NewPassword = "a brand new passphrase for the vault";
 
@@ -240,22 +241,118 @@ public sealed class TwoFactorTests : IAsyncLifetime
         Assert.Equal(0, _host.Sessions.HeldCount);
     }
 
+    [Fact]
+    public async Task SetUp_TheDataFolder_HoldsNeitherTheAuthenticatorKeyNorAnyRecoveryCode()
+    {
+        var (account, key) = await SignUpWithTwoStepAsync();
+        var first = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, TestAccounts.Password, TestAccounts.Origin));
+        var second = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, TestAccounts.Password, TestAccounts.Origin));
+
+        var secrets = new List<string> { key, key.ToLowerInvariant(), TwoFactorService.FormatKey(key) };
+        foreach (var code in first.RecoveryCodes.Concat(second.RecoveryCodes))
+        {
+            secrets.Add(code);
+            secrets.Add(code.Replace("-", "", StringComparison.Ordinal));
+        }
+
+        var raw = OtpNet.Base32Encoding.ToBytes(key);
+        var forms = secrets.SelectMany(s => new[] { System.Text.Encoding.UTF8.GetBytes(s), System.Text.Encoding.Unicode.GetBytes(s) })
+            .Append(raw).Append(System.Text.Encoding.UTF8.GetBytes(Convert.ToBase64String(raw))).ToList();
+        var files = _host.Folder.AllFiles().ToList();
+        Assert.Contains(files, f => f.File == "creatorkeys.db");
+        foreach (var (file, bytes) in files)
+        {
+            foreach (var form in forms)
+            {
+                Assert.True(bytes.AsSpan().IndexOf(form) < 0, $"{file} holds a two-step secret in the clear.");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task RecoveryCode_TypedTwiceAtOnce_IsAcceptedOnlyOnce()
+    {
+        var (account, _) = await SignUpWithTwoStepAsync();
+        var codes = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, TestAccounts.Password, TestAccounts.Origin));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => SecondStepAsync(account.Id, codes.RecoveryCodes[0]))));
+
+        Assert.Single(results, r => r == SecondStepResult.AcceptedRecoveryCode);
+        Assert.Equal(9, (await WithTwoFactorAsync(account.Id, (tf, a) => tf.GetStatusAsync(a))).RecoveryCodesLeft);
+    }
+
+    [Fact]
+    public async Task SealedKey_CopiedToAnotherAccount_DoesNotOpen()
+    {
+        var (account, _) = await SignUpWithTwoStepAsync();
+        var (other, _, _) = await _host.SignUpAsync(TestAccounts.OtherEmail, TestAccounts.Password);
+        var otherKey = await SetupKeyAsync(other.Id);
+        await using (var db = await _host.Services.GetRequiredService<IDbContextFactory<CreatorKeysDbContext>>().CreateDbContextAsync())
+        {
+            var mine = await db.TwoStepSecrets.SingleAsync(s => s.AccountId == account.Id);
+            await db.TwoStepSecrets.Where(s => s.AccountId == other.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.SealedAuthenticatorKey, mine.SealedAuthenticatorKey));
+        }
+
+        _host.Time.Advance(TimeSpan.FromSeconds(30));
+        var enabled = await WithTwoFactorAsync(other.Id, (tf, a) => tf.EnableAsync(a, VaultOf(a.Id), CodeAt(otherKey, _host.Time.GetUtcNow()), TestAccounts.Origin));
+
+        Assert.False(enabled.Succeeded);
+    }
+
+    [Fact]
+    public async Task PlainRowsFromBefore_AreHashedAtStart_AndTheKeySealedAtTheNextUnlock()
+    {
+        // An account set up by an older CreatorKeys: Identity's store kept the key and the codes in the clear.
+        using var folder = new TempFolder();
+        string accountId;
+        var key = OtpNet.Base32Encoding.ToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).TrimEnd('=');
+        const string OldCode = "BCDFG-23456";
+        await using (var old = await CoreHost.StartAsync(folder: folder))
+        {
+            old.KeepFolderOnDispose();
+            accountId = (await old.SignUpAsync()).Account.Id;
+            await using var db = await old.Services.GetRequiredService<IDbContextFactory<CreatorKeysDbContext>>().CreateDbContextAsync();
+            db.UserTokens.Add(new IdentityUserToken<string> { UserId = accountId, LoginProvider = "[AspNetUserStore]", Name = "AuthenticatorKey", Value = key });
+            db.UserTokens.Add(new IdentityUserToken<string> { UserId = accountId, LoginProvider = "[AspNetUserStore]", Name = "RecoveryCodes", Value = $"{OldCode};CDFGH-34567" });
+            await db.SaveChangesAsync();
+            await db.Users.Where(a => a.Id == accountId).ExecuteUpdateAsync(u => u.SetProperty(a => a.TwoFactorEnabled, true));
+        }
+
+        await _host.DisposeAsync();
+        _host = await CoreHost.StartAsync(folder: folder);
+        async Task<List<string>> PlainRowsAsync()
+        {
+            await using var db = await _host.Services.GetRequiredService<IDbContextFactory<CreatorKeysDbContext>>().CreateDbContextAsync();
+            return await db.UserTokens.Where(t => t.LoginProvider == "[AspNetUserStore]").Select(t => t.Name).ToListAsync();
+        }
+
+        Assert.Equal(["AuthenticatorKey"], await PlainRowsAsync());
+        using var vault = AccountService.Unlock(await FindAsync(accountId), TestAccounts.Password);
+        var code = await WithTwoFactorAsync(accountId, (tf, a) => tf.VerifySecondStepAsync(a, vault, CodeAt(key, _host.Time.GetUtcNow())));
+        var oldCode = await WithTwoFactorAsync(accountId, (tf, a) => tf.VerifySecondStepAsync(a, vault, OldCode.ToLowerInvariant()));
+
+        Assert.Equal(SecondStepResult.Accepted, code);
+        Assert.Equal(SecondStepResult.AcceptedRecoveryCode, oldCode);
+        Assert.Empty(await PlainRowsAsync());
+        Assert.Equal(1, (await WithTwoFactorAsync(accountId, (tf, a) => tf.GetStatusAsync(a))).RecoveryCodesLeft);
+    }
+
     private static string CodeAt(string key, DateTimeOffset at) => TestAccounts.AuthenticatorCode(key, at);
 
     private async Task<(Account Account, string Key)> SignUpWithTwoStepAsync()
     {
         var (account, _, _) = await _host.SignUpAsync();
         var key = await SetupKeyAsync(account.Id);
-        var enabled = await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, CodeAt(key, _host.Time.GetUtcNow()), TestAccounts.Origin));
+        var enabled = await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, VaultOf(a.Id), CodeAt(key, _host.Time.GetUtcNow()), TestAccounts.Origin));
         Assert.True(enabled.Succeeded, enabled.Error);
         return (account, key);
     }
 
     private async Task<string> SetupKeyAsync(string accountId) =>
-        (await WithTwoFactorAsync(accountId, (tf, a) => tf.GetSetupAsync(a))).Key;
+        (await WithTwoFactorAsync(accountId, (tf, a) => tf.GetSetupAsync(a, VaultOf(a.Id)))).Key;
 
     private Task<SecondStepResult> SecondStepAsync(string accountId, string code) =>
-        WithTwoFactorAsync(accountId, (tf, a) => tf.VerifySecondStepAsync(a, code));
+        WithTwoFactorAsync(accountId, (tf, a) => tf.VerifySecondStepAsync(a, VaultOf(a.Id), code));
 
     private async Task<T> WithTwoFactorAsync<T>(string accountId, Func<TwoFactorService, Account, Task<T>> action)
     {
@@ -263,6 +360,10 @@ public sealed class TwoFactorTests : IAsyncLifetime
         var account = await scope.ServiceProvider.GetRequiredService<UserManager<Account>>().FindByIdAsync(accountId);
         return await action(scope.ServiceProvider.GetRequiredService<TwoFactorService>(), account!);
     }
+
+    /// <summary>The account's open vault (from sign-up), as the pages have it when they seal and open the authenticator key.</summary>
+    private UnlockedVault VaultOf(string accountId) =>
+        _host.Sessions.OpenSessionsForTests().First(s => s.AccountId == accountId).Vault;
 
     private async Task<Account> FindAsync(string accountId)
     {

@@ -122,6 +122,24 @@ public sealed class ReminderServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Digest_CarriesTheActivityLogCheckpoint_ThatVerifiesTheLogUpToThen()
+    {
+        await AddKeyAsync(VaultEnvironment.Prod, daysOld: 100, provider: "OpenAI");
+        var chain = _host.Services.GetRequiredService<CreatorKeys.Core.Audit.ActivityChain>();
+        var head = (await chain.CurrentCheckpointAsync(_accountId))!.Code;
+
+        await Reminders.CheckAsync();
+        await Outbox.DeliverDueAsync();
+
+        var message = Assert.Single(await _smtp.WaitForMessagesAsync(1));
+        Assert.Contains($"Activity log checkpoint: {head}", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"<code>{head}</code>", message.HtmlBody, StringComparison.Ordinal);
+        Assert.True(CreatorKeys.Core.Audit.ActivityCheckpointCode.TryParse(head.ToString(), out var typed));
+        var report = await chain.VerifyAsync(_accountId, typed);
+        Assert.True(report.KeptCodeConfirmed, report.Message);
+    }
+
+    [Fact]
     public async Task Restart_BetweenCheckAndSend_TheMessageSurvivesAndGoesOutExactlyOnce()
     {
         await AddKeyAsync(VaultEnvironment.Prod, daysOld: 95);
