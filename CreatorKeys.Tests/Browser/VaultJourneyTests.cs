@@ -32,7 +32,7 @@ public sealed partial class VaultJourneyTests(BrowserFixture browser)
             await page.WaitForInteractiveAsync();
             var code = (await page.GetByTestId("recovery-code").InnerTextAsync()).Trim();
             Assert.Matches(RecoveryCodeShape(), code);
-            var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download the kit" }).ClickAsync());
+            var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download the kit" }).ClickAsync());
             var kitText = await File.ReadAllTextAsync(await download.PathAsync());
             Assert.Contains(code, kitText, StringComparison.Ordinal);
             Assert.Contains(TestAccounts.Email, kitText, StringComparison.Ordinal);

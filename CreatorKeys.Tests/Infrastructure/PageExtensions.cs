@@ -10,6 +10,38 @@ public static class PageExtensions
     public static async Task WaitForInteractiveAsync(this IPage page) =>
         await page.Locator("[data-interactive='true']").WaitForAsync();
 
+    /// <summary>Roles of the controls a person can press, tick, pick from or type into.</summary>
+    private static readonly AriaRole[] ControlRoles =
+    [
+        AriaRole.Button, AriaRole.Checkbox, AriaRole.Combobox, AriaRole.Listbox, AriaRole.Menuitem, AriaRole.Option, AriaRole.Radio,
+        AriaRole.Searchbox, AriaRole.Slider, AriaRole.Spinbutton, AriaRole.Switch, AriaRole.Tab, AriaRole.Textbox,
+    ];
+
+    /// <summary>
+    /// The controls on the page that are offered as usable (not disabled) although they only work over the live
+    /// connection: everything by role except links and the buttons of forms that post to the server. Asked while
+    /// the live connection is held back, the answer must be empty; each entry is "role 'name'".
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> ControlsOfferedBeforeTheyWorkAsync(this IPage page)
+    {
+        var offered = new List<string>();
+        foreach (var role in ControlRoles)
+        {
+            foreach (var control in await page.GetByRole(role).AllAsync())
+            {
+                if (await control.IsDisabledAsync() || await control.EvaluateAsync<bool>("e => !!e.closest('form[method=post][action]')"))
+                {
+                    continue;
+                }
+
+                var name = await control.EvaluateAsync<string>("e => (e.getAttribute('aria-label') || e.labels?.[0]?.textContent || e.textContent || '').trim().slice(0, 60)");
+                offered.Add($"{role.ToString().ToLowerInvariant()} '{name}'");
+            }
+        }
+
+        return offered;
+    }
+
     /// <summary>Runs axe-core and returns the serious and critical violations, described for a failure message.</summary>
     public static async Task<IReadOnlyList<string>> SeriousAccessibilityViolationsAsync(this IPage page)
     {

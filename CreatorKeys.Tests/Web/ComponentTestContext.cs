@@ -7,6 +7,7 @@ using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Vault;
 using CreatorKeys.Tests.Infrastructure;
 using CreatorKeys.Web.Accounts;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -48,6 +49,8 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
 
     async Task IAsyncLifetime.InitializeAsync()
     {
+        // Components render as they do once the page is live (the browser tests cover the prerendered moment).
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         await Services.InitializeDatabaseAsync();
         await using var scope = Services.CreateAsyncScope();
         var outcome = await scope.ServiceProvider.GetRequiredService<AccountService>().SignUpAsync(TestAccounts.Email, TestAccounts.Password, TestAccounts.Origin);

@@ -11,6 +11,12 @@ public sealed class CurrentVault(AuthenticationStateProvider authentication, Vau
     public async Task<VaultSession?> FindSessionAsync()
     {
         var user = (await authentication.GetAuthenticationStateAsync()).User;
+        return Of(user, sessions);
+    }
+
+    /// <summary>The open vault session named in <paramref name="user"/>'s sign-in cookie, when it belongs to that account.</summary>
+    public static VaultSession? Of(ClaimsPrincipal user, VaultSessionStore sessions)
+    {
         var session = sessions.Find(user.FindFirstValue(VaultClaims.SessionId));
         return session is not null && session.AccountId == user.FindFirstValue(ClaimTypes.NameIdentifier) ? session : null;
     }

@@ -25,9 +25,6 @@ window.creatorKeys = {
     const buffer = await streamRef.arrayBuffer();
     window.creatorKeys.saveBlob(fileName, new Blob([buffer], { type: contentType }));
   },
-  downloadText: function (fileName, text) {
-    window.creatorKeys.saveBlob(fileName, new Blob([text], { type: "text/plain;charset=utf-8" }));
-  },
   saveBlob: function (fileName, blob) {
     const url = URL.createObjectURL(blob);
     const link = document.createElement("a");

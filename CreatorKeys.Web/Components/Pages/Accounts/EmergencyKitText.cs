@@ -5,6 +5,8 @@ namespace CreatorKeys.Web.Components.Pages.Accounts;
 /// <summary>The text of the downloadable emergency kit.</summary>
 public static class EmergencyKitText
 {
+    public const string FileName = "CreatorKeys-emergency-kit.txt";
+
     public static string Compose(string email, string recoveryCode, string appAddress, DateTimeOffset createdAt) =>
         string.Join('\n',
             "CREATORKEYS EMERGENCY KIT",
