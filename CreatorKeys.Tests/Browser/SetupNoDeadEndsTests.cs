@@ -70,6 +70,14 @@ public sealed partial class SetupNoDeadEndsTests(BrowserFixture browser)
             await prodCell.ScrollIntoViewIfNeededAsync();
             await Assertions.Expect(prodCell).ToBeInViewportAsync(new() { Ratio = 1 });
             Assert.Empty(await page.EvaluateAsync<string[]>(SidewaysScrollers));
+            if (width < 600)
+            {
+                // Stacked like the app's other small tables: one line per environment, PROD below DEV, not beside it.
+                var dev = await page.GetByRole(AriaRole.Table).GetByRole(AriaRole.Cell, new() { Name = "Stored, cap $5" }).BoundingBoxAsync();
+                var prod = await prodCell.BoundingBoxAsync();
+                Assert.True(prod!.Y >= dev!.Y + dev.Height - 1, $"PROD is beside DEV (DEV at {dev.X},{dev.Y}; PROD at {prod.X},{prod.Y}).");
+            }
+
             violations.AddRange(await page.SeriousAccessibilityViolationsAsync());
             await page.ScreenshotAsync($"setup-no-dead-ends-{name}-summary");
 
