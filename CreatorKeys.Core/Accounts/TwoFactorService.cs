@@ -25,6 +25,7 @@ public sealed class TwoFactorService(
     UserManager<Account> users,
     IDbContextFactory<CreatorKeysDbContext> dbFactory,
     ActivityService activity,
+    SecurityNoticeService notices,
     TimeProvider time,
     ILogger<TwoFactorService> logger,
     IOptions<AccountOptions> options)
@@ -32,7 +33,6 @@ public sealed class TwoFactorService(
     public const int RecoveryCodeCount = 10;
     public const string Issuer = "CreatorKeys";
     public const string CodeField = "Code";
-    public const string PasswordField = "Password";
 
     /// <summary>Where Identity's default store kept the key and the codes in the clear (read only to move them).</summary>
     internal const string LegacyLoginProvider = "[AspNetUserStore]";
@@ -88,8 +88,10 @@ public sealed class TwoFactorService(
     }
 
     /// <summary>Turns two-step sign-in on once a code from the app proves it is set up; returns the recovery codes.</summary>
-    public async Task<TwoFactorOutcome> EnableAsync(Account account, UnlockedVault vault, string code, RequestOrigin origin)
+    /// <exception cref="ConfirmationRequiredException">The session has not confirmed it's them in the last 10 minutes.</exception>
+    public async Task<TwoFactorOutcome> EnableAsync(Account account, VaultSession session, string code, RequestOrigin origin)
     {
+        RequireConfirmation(account, session);
         if (account.TwoFactorEnabled)
         {
             return TwoFactorOutcome.Failure(CodeField, "Two-step sign-in is already on.");
@@ -100,7 +102,7 @@ public sealed class TwoFactorService(
             return TwoFactorOutcome.Failure(CodeField, "Type the 6-digit code your authenticator app shows for CreatorKeys.");
         }
 
-        if (!await VerifyAuthenticatorCodeAsync(account, vault, code))
+        if (!await VerifyAuthenticatorCodeAsync(account, session.Vault, code))
         {
             return TwoFactorOutcome.Failure(CodeField, "That code did not match. Check that the app shows CreatorKeys and your email, and type the code it shows now (it changes every 30 seconds).");
         }
@@ -108,24 +110,23 @@ public sealed class TwoFactorService(
         var codes = await ReplaceRecoveryCodesAsync(account.Id);
         await users.SetTwoFactorEnabledAsync(account, true);
         await activity.RecordAsync(account.Id, ActivityAction.TwoFactorEnabled, origin);
+        await notices.NotifyAsync(account.Id, SecurityNotice.TwoFactorEnabled, origin);
         return TwoFactorOutcome.Success(codes);
     }
 
-    /// <summary>New recovery codes (the old ones stop working), after the password is confirmed.</summary>
-    public async Task<TwoFactorOutcome> NewRecoveryCodesAsync(Account account, string password, RequestOrigin origin)
+    /// <summary>New recovery codes (the old ones stop working), within a "confirm it's you" window.</summary>
+    /// <exception cref="ConfirmationRequiredException">The session has not confirmed it's them in the last 10 minutes.</exception>
+    public async Task<TwoFactorOutcome> NewRecoveryCodesAsync(Account account, VaultSession session, RequestOrigin origin)
     {
+        RequireConfirmation(account, session);
         if (!account.TwoFactorEnabled)
         {
             return TwoFactorOutcome.Failure(CodeField, "Turn on two-step sign-in first.");
         }
 
-        if (!await users.CheckPasswordAsync(account, password))
-        {
-            return TwoFactorOutcome.Failure(PasswordField, "That is not your current password.");
-        }
-
         var codes = await ReplaceRecoveryCodesAsync(account.Id);
         await activity.RecordAsync(account.Id, ActivityAction.TwoFactorRecoveryCodesReplaced, origin);
+        await notices.NotifyAsync(account.Id, SecurityNotice.TwoFactorRecoveryCodesReplaced, origin);
         return TwoFactorOutcome.Success(codes);
     }
 
@@ -134,16 +135,13 @@ public sealed class TwoFactorService(
     /// password is confirmed. Where the install requires it, the creator is asked to set it up
     /// again straight away (the way to move to a new phone).
     /// </summary>
-    public async Task<TwoFactorOutcome> DisableAsync(Account account, string password, RequestOrigin origin)
+    /// <exception cref="ConfirmationRequiredException">The session has not confirmed it's them in the last 10 minutes.</exception>
+    public async Task<TwoFactorOutcome> DisableAsync(Account account, VaultSession session, RequestOrigin origin)
     {
+        RequireConfirmation(account, session);
         if (!account.TwoFactorEnabled)
         {
-            return TwoFactorOutcome.Failure(PasswordField, "Two-step sign-in is already off.");
-        }
-
-        if (!await users.CheckPasswordAsync(account, password))
-        {
-            return TwoFactorOutcome.Failure(PasswordField, "That is not your current password.");
+            return TwoFactorOutcome.Failure(CodeField, "Two-step sign-in is already off.");
         }
 
         await users.SetTwoFactorEnabledAsync(account, false);
@@ -155,6 +153,7 @@ public sealed class TwoFactorService(
         }
 
         await activity.RecordAsync(account.Id, ActivityAction.TwoFactorDisabled, origin);
+        await notices.NotifyAsync(account.Id, SecurityNotice.TwoFactorDisabled, origin);
         return TwoFactorOutcome.Success([]);
     }
 
@@ -191,6 +190,17 @@ public sealed class TwoFactorService(
 
         await users.ResetAccessFailedCountAsync(account);
         return usedRecoveryCode ? SecondStepResult.AcceptedRecoveryCode : SecondStepResult.Accepted;
+    }
+
+    /// <summary>Two-step changes happen only in a "confirm it's you" window of this account's own session.</summary>
+    private static void RequireConfirmation(Account account, VaultSession session)
+    {
+        if (session.AccountId != account.Id)
+        {
+            throw new InvalidOperationException("The vault session belongs to another account.");
+        }
+
+        session.RequireConfirmation();
     }
 
     /// <summary>

@@ -37,6 +37,16 @@ public static class BrowserJourney
         await page.WaitForInteractiveAsync();
     }
 
+    /// <summary>Answers the "Confirm it's you" dialog: type the password into its field, press Enter (where the focus starts is ConfirmItsYouTests' subject).</summary>
+    public static async Task ConfirmItsYouAsync(IPage page, string password = TestAccounts.Password)
+    {
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Confirm it's you" });
+        await dialog.WaitForAsync();
+        await dialog.GetByLabel("Your password").FillAsync(password);
+        await dialog.GetByLabel("Your password").PressAsync("Enter");
+        await dialog.WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = 30_000 });
+    }
+
     /// <summary>Adds a key through the Add-a-key dialog on the vault page.</summary>
     public static async Task AddKeyAsync(IPage page, string provider, string environment, string value)
     {

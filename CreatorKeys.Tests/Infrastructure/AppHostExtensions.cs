@@ -64,8 +64,8 @@ public static class AppHostExtensions
         (await app.EnableTwoStepWithCodesAsync(email)).Key;
 
     /// <summary>
-    /// <see cref="EnableTwoStepAsync"/>, also returning the recovery codes it showed. The vault that seals the key is the
-    /// account's open session, or (signed out) one unlocked with the password, as the set-up page's session would be.
+    /// <see cref="EnableTwoStepAsync"/>, also returning the recovery codes it showed. A session of its own, unlocked with
+    /// the password and confirmed as the set-up page asks, then closed: the browser's sessions are left alone.
     /// </summary>
     public static async Task<(string Key, IReadOnlyList<string> RecoveryCodes)> EnableTwoStepWithCodesAsync(this AppHost app, string email = TestAccounts.Email)
     {
@@ -73,13 +73,19 @@ public static class AppHostExtensions
         var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Account>>();
         var twoFactor = scope.ServiceProvider.GetRequiredService<TwoFactorService>();
         var account = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException($"No account {email}.");
-        var session = app.OpenSessions().FirstOrDefault(s => s.AccountId == account.Id);
-        using var unlocked = session is null ? AccountService.Unlock(account, TestAccounts.Password) : null;
-        var vault = session?.Vault ?? unlocked!;
-        var key = (await twoFactor.GetSetupAsync(account, vault)).Key;
-        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
-        var outcome = await twoFactor.EnableAsync(account, vault, TestAccounts.AuthenticatorCode(key, now), TestAccounts.Origin);
-        Assert.True(outcome.Succeeded, outcome.Error);
-        return (key, outcome.RecoveryCodes);
+        var session = app.Sessions.Open(AccountService.Unlock(account, TestAccounts.Password), emergencyKitPending: false);
+        try
+        {
+            var key = (await twoFactor.GetSetupAsync(account, session.Vault)).Key;
+            var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+            await app.Services.ConfirmItsYouAsync(session);
+            var outcome = await twoFactor.EnableAsync(account, session, TestAccounts.AuthenticatorCode(key, now), TestAccounts.Origin);
+            Assert.True(outcome.Succeeded, outcome.Error);
+            return (key, outcome.RecoveryCodes);
+        }
+        finally
+        {
+            app.Sessions.Lock(session.Id, VaultLockReason.SignedOut);
+        }
     }
 }

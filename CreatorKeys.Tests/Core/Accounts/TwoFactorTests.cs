@@ -26,11 +26,12 @@ public sealed class TwoFactorTests : IAsyncLifetime
     [Fact]
     public async Task Enable_WithTheAppsCurrentCode_TurnsItOnAndGivesTenRecoveryCodes()
     {
-        var (account, _, _) = await _host.SignUpAsync();
+        var (account, session, _) = await _host.SignUpAsync();
         var key = await SetupKeyAsync(account.Id);
+        await _host.Services.ConfirmItsYouAsync(session);
 
-        var wrong = await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, VaultOf(a.Id), "000000", TestAccounts.Origin));
-        var right = await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, VaultOf(a.Id), CodeAt(key, _host.Time.GetUtcNow()), TestAccounts.Origin));
+        var wrong = await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, session, "000000", TestAccounts.Origin));
+        var right = await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, session, CodeAt(key, _host.Time.GetUtcNow()), TestAccounts.Origin));
 
         Assert.False(wrong.Succeeded);
         Assert.Equal(TwoFactorService.CodeField, wrong.Field);
@@ -45,7 +46,7 @@ public sealed class TwoFactorTests : IAsyncLifetime
     [Fact]
     public async Task Code_FromNow_IsAcceptedOnce_AndAReusedCodeIsRefused()
     {
-        var (account, key) = await SignUpWithTwoStepAsync();
+        var (account, key, _) = await SignUpWithTwoStepAsync();
         _host.Time.Advance(TimeSpan.FromSeconds(30));
         var code = CodeAt(key, _host.Time.GetUtcNow());
 
@@ -65,7 +66,7 @@ public sealed class TwoFactorTests : IAsyncLifetime
     [Fact]
     public async Task Code_HalfAMinuteOff_IsAccepted_ButAnExpiredOrFarFutureCodeIsNot()
     {
-        var (account, key) = await SignUpWithTwoStepAsync();
+        var (account, key, _) = await SignUpWithTwoStepAsync();
         _host.Time.Advance(TimeSpan.FromMinutes(10));
         var now = _host.Time.GetUtcNow();
 
@@ -113,8 +114,8 @@ public sealed class TwoFactorTests : IAsyncLifetime
     [Fact]
     public async Task RecoveryCode_WorksOnce_InAnyCaseAndSpacing()
     {
-        var (account, key) = await SignUpWithTwoStepAsync();
-        var codes = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, TestAccounts.Password, TestAccounts.Origin));
+        var (account, key, session) = await SignUpWithTwoStepAsync();
+        var codes = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, session, TestAccounts.Origin));
         var code = codes.RecoveryCodes[3];
 
         var typed = $" {code.Replace("-", " ", StringComparison.Ordinal).ToLowerInvariant()} ";
@@ -126,16 +127,17 @@ public sealed class TwoFactorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task NewRecoveryCodes_NeedThePassword_AndReplaceTheOldOnes()
+    public async Task NewRecoveryCodes_NeedAFreshConfirmation_AndReplaceTheOldOnes()
     {
-        var (account, _) = await SignUpWithTwoStepAsync();
-        var before = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, TestAccounts.Password, TestAccounts.Origin));
+        var (account, _, session) = await SignUpWithTwoStepAsync();
+        var before = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, session, TestAccounts.Origin));
+        _host.Time.Advance(VaultSession.ConfirmationWindow);
 
-        var refused = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, "not the password at all", TestAccounts.Origin));
-        var after = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, TestAccounts.Password, TestAccounts.Origin));
+        await Assert.ThrowsAsync<ConfirmationRequiredException>(() => WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, session, TestAccounts.Origin)));
+        Assert.Equal(SecondStepResult.AcceptedRecoveryCode, await SecondStepAsync(account.Id, before.RecoveryCodes[1]));
+        await _host.Services.ConfirmItsYouAsync(session);
+        var after = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, session, TestAccounts.Origin));
 
-        Assert.False(refused.Succeeded);
-        Assert.Equal(TwoFactorService.PasswordField, refused.Field);
         Assert.Equal(SecondStepResult.Wrong, await SecondStepAsync(account.Id, before.RecoveryCodes[0]));
         Assert.Equal(SecondStepResult.AcceptedRecoveryCode, await SecondStepAsync(account.Id, after.RecoveryCodes[0]));
     }
@@ -143,7 +145,7 @@ public sealed class TwoFactorTests : IAsyncLifetime
     [Fact]
     public async Task WrongCodes_CountTowardTheLockout_AndARightPasswordDoesNotClearTheCount()
     {
-        var (account, key) = await SignUpWithTwoStepAsync();
+        var (account, key, _) = await SignUpWithTwoStepAsync();
 
         var results = new List<string>();
         for (var round = 0; round < 3; round++)
@@ -168,16 +170,17 @@ public sealed class TwoFactorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Disable_NeedsThePassword_ThenForgetsTheKeyAndTheCodes()
+    public async Task Disable_NeedsAFreshConfirmation_ThenForgetsTheKeyAndTheCodes()
     {
-        var (account, key) = await SignUpWithTwoStepAsync();
-        var codes = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, TestAccounts.Password, TestAccounts.Origin));
+        var (account, key, session) = await SignUpWithTwoStepAsync();
+        var codes = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, session, TestAccounts.Origin));
+        _host.Time.Advance(VaultSession.ConfirmationWindow);
 
-        var refused = await WithTwoFactorAsync(account.Id, (tf, a) => tf.DisableAsync(a, "wrong password here", TestAccounts.Origin));
-        Assert.False(refused.Succeeded);
+        await Assert.ThrowsAsync<ConfirmationRequiredException>(() => WithTwoFactorAsync(account.Id, (tf, a) => tf.DisableAsync(a, session, TestAccounts.Origin)));
         Assert.True((await FindAsync(account.Id)).TwoFactorEnabled);
 
-        var done = await WithTwoFactorAsync(account.Id, (tf, a) => tf.DisableAsync(a, TestAccounts.Password, TestAccounts.Origin));
+        await _host.Services.ConfirmItsYouAsync(session);
+        var done = await WithTwoFactorAsync(account.Id, (tf, a) => tf.DisableAsync(a, session, TestAccounts.Origin));
         Assert.True(done.Succeeded);
         Assert.False((await FindAsync(account.Id)).TwoFactorEnabled);
         Assert.Equal(SignInResult.Success, await _host.WithAccountsAsync(async a => await a.CheckSignInPasswordAsync(await FindAsync(account.Id), TestAccounts.Password)));
@@ -186,8 +189,8 @@ public sealed class TwoFactorTests : IAsyncLifetime
         var newKey = await SetupKeyAsync(account.Id);
         Assert.NotEqual(key, newKey);
         _host.Time.Advance(TimeSpan.FromSeconds(30));
-        Assert.False((await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, VaultOf(a.Id), CodeAt(key, _host.Time.GetUtcNow()), TestAccounts.Origin))).Succeeded);
-        Assert.True((await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, VaultOf(a.Id), CodeAt(newKey, _host.Time.GetUtcNow()), TestAccounts.Origin))).Succeeded);
+        Assert.False((await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, session, CodeAt(key, _host.Time.GetUtcNow()), TestAccounts.Origin))).Succeeded);
+        Assert.True((await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, session, CodeAt(newKey, _host.Time.GetUtcNow()), TestAccounts.Origin))).Succeeded);
         Assert.Equal(SecondStepResult.Wrong, await SecondStepAsync(account.Id, codes.RecoveryCodes[0]));
         Assert.Contains(await ActivityAsync(account.Id), e => e == ActivityAction.TwoFactorDisabled);
     }
@@ -195,9 +198,10 @@ public sealed class TwoFactorTests : IAsyncLifetime
     [Fact]
     public async Task PasswordRecovery_OnATwoStepAccount_AlsoNeedsTheSecondStep_AndChangesNothingWithout()
     {
-        var (account, _, recoveryCode) = await _host.SignUpAsync();
+        var (account, session, recoveryCode) = await _host.SignUpAsync();
         var key = await SetupKeyAsync(account.Id);
-        Assert.True((await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, VaultOf(a.Id), CodeAt(key, _host.Time.GetUtcNow()), TestAccounts.Origin))).Succeeded);
+        await _host.Services.ConfirmItsYouAsync(session);
+        Assert.True((await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, session, CodeAt(key, _host.Time.GetUtcNow()), TestAccounts.Origin))).Succeeded);
         var hashBefore = (await FindAsync(account.Id)).PasswordHash;
         const string NewPassword = "a brand new passphrase for the vault";
 
@@ -235,9 +239,9 @@ public sealed class TwoFactorTests : IAsyncLifetime
     [Fact]
     public async Task SetUp_TheDataFolder_HoldsNeitherTheAuthenticatorKeyNorAnyRecoveryCode()
     {
-        var (account, key) = await SignUpWithTwoStepAsync();
-        var first = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, TestAccounts.Password, TestAccounts.Origin));
-        var second = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, TestAccounts.Password, TestAccounts.Origin));
+        var (account, key, session) = await SignUpWithTwoStepAsync();
+        var first = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, session, TestAccounts.Origin));
+        var second = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, session, TestAccounts.Origin));
 
         var secrets = new List<string> { key, key.ToLowerInvariant(), TwoFactorService.FormatKey(key) };
         foreach (var code in first.RecoveryCodes.Concat(second.RecoveryCodes))
@@ -263,8 +267,8 @@ public sealed class TwoFactorTests : IAsyncLifetime
     [Fact]
     public async Task RecoveryCode_TypedTwiceAtOnce_IsAcceptedOnlyOnce()
     {
-        var (account, _) = await SignUpWithTwoStepAsync();
-        var codes = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, TestAccounts.Password, TestAccounts.Origin));
+        var (account, _, session) = await SignUpWithTwoStepAsync();
+        var codes = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, session, TestAccounts.Origin));
 
         var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => SecondStepAsync(account.Id, codes.RecoveryCodes[0]))));
 
@@ -275,8 +279,8 @@ public sealed class TwoFactorTests : IAsyncLifetime
     [Fact]
     public async Task SealedKey_CopiedToAnotherAccount_DoesNotOpen()
     {
-        var (account, _) = await SignUpWithTwoStepAsync();
-        var (other, _, _) = await _host.SignUpAsync(TestAccounts.OtherEmail, TestAccounts.Password);
+        var (account, _, _) = await SignUpWithTwoStepAsync();
+        var (other, otherSession, _) = await _host.SignUpAsync(TestAccounts.OtherEmail, TestAccounts.Password);
         var otherKey = await SetupKeyAsync(other.Id);
         await using (var db = await _host.Services.GetRequiredService<IDbContextFactory<CreatorKeysDbContext>>().CreateDbContextAsync())
         {
@@ -285,7 +289,8 @@ public sealed class TwoFactorTests : IAsyncLifetime
         }
 
         _host.Time.Advance(TimeSpan.FromSeconds(30));
-        var enabled = await WithTwoFactorAsync(other.Id, (tf, a) => tf.EnableAsync(a, VaultOf(a.Id), CodeAt(otherKey, _host.Time.GetUtcNow()), TestAccounts.Origin));
+        await _host.Services.ConfirmItsYouAsync(otherSession);
+        var enabled = await WithTwoFactorAsync(other.Id, (tf, a) => tf.EnableAsync(a, otherSession, CodeAt(otherKey, _host.Time.GetUtcNow()), TestAccounts.Origin));
 
         Assert.False(enabled.Succeeded);
     }
@@ -330,13 +335,14 @@ public sealed class TwoFactorTests : IAsyncLifetime
 
     private static string CodeAt(string key, DateTimeOffset at) => TestAccounts.AuthenticatorCode(key, at);
 
-    private async Task<(Account Account, string Key)> SignUpWithTwoStepAsync()
+    private async Task<(Account Account, string Key, VaultSession Session)> SignUpWithTwoStepAsync()
     {
-        var (account, _, _) = await _host.SignUpAsync();
+        var (account, session, _) = await _host.SignUpAsync();
         var key = await SetupKeyAsync(account.Id);
-        var enabled = await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, VaultOf(a.Id), CodeAt(key, _host.Time.GetUtcNow()), TestAccounts.Origin));
+        await _host.Services.ConfirmItsYouAsync(session);
+        var enabled = await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, session, CodeAt(key, _host.Time.GetUtcNow()), TestAccounts.Origin));
         Assert.True(enabled.Succeeded, enabled.Error);
-        return (account, key);
+        return (account, key, session);
     }
 
     private async Task<string> SetupKeyAsync(string accountId) =>

@@ -25,6 +25,7 @@ public sealed class RotationServiceTests : IAsyncLifetime
     {
         _host = await CoreHost.StartAsync(new Dictionary<string, string?> { ["CreatorKeys:Accounts:Registration"] = "Open" });
         (var account, _session, _) = await _host.SignUpAsync();
+        await _host.Services.ConfirmItsYouAsync(_session);
         _accountId = account.Id;
     }
 
@@ -181,6 +182,8 @@ public sealed class RotationServiceTests : IAsyncLifetime
         var keys = await _host.Vault.ListKeysAsync(_accountId);
         Assert.Equal(KeyStatus.Previous, keys.Single(k => k.Id == key.Id).Status);
         Assert.Equal(KeyStatus.Current, keys.Single(k => k.Id == rotation.NewKeyId).Status);
+        // Days passed during the rotation: the "confirm it's you" window of the set-up is long closed.
+        await _host.Services.ConfirmItsYouAsync(_session);
         Assert.Equal(oldValue, await _host.Vault.RevealAsync(_session, key.Id, TestAccounts.Origin));
         await using var db = await Db();
         Assert.Equal(_host.Time.GetUtcNow(), (await db.ApiKeys.SingleAsync(k => k.Id == rotation.NewKeyId)).RotatedInAt);
