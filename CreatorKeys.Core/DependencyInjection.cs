@@ -48,6 +48,7 @@ public static class DependencyInjection
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ActionLimits>();
+        services.AddSingleton<PasswordWorkGate>();
         services.AddOptions<KeyRingOptions>().BindConfiguration(KeyRingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         var dataFolder = DataFolder.FromConfiguration(configuration);
@@ -110,7 +111,10 @@ public static class DependencyInjection
         services.AddIdentityCore<Account>()
             .AddEntityFrameworkStores<CreatorKeysDbContext>()
             .AddDefaultTokenProviders()
+            .AddPasswordValidator<StrongPasswordValidator>()
             .AddTokenProvider<AuthenticatorCodeProvider>(TokenOptions.DefaultAuthenticatorProvider);
+        // Every Identity password hash and check waits its turn at the install-wide derivation gate.
+        services.Replace(ServiceDescriptor.Scoped<IPasswordHasher<Account>, GatedPasswordHasher<Account>>());
 
         services.AddOptions<IdentityOptions>().Configure<IOptions<AccountOptions>>((identity, accounts) =>
         {
