@@ -48,6 +48,7 @@ public static class DependencyInjection
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ActionLimits>();
+        services.AddSingleton<PasswordWorkGate>();
         services.AddOptions<KeyRingOptions>().BindConfiguration(KeyRingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         var dataFolder = DataFolder.FromConfiguration(configuration);
@@ -85,6 +86,7 @@ public static class DependencyInjection
         services.AddSingleton<WorkflowService>();
         services.AddSingleton<RotationService>();
         services.AddSingleton<LeakCheckService>();
+        services.AddSingleton<KeyInTextGuard>();
         services.AddSingleton<DueDateRefresher>();
         services.AddReminders();
         services.AddSingleton<InventoryReportService>();
@@ -111,7 +113,10 @@ public static class DependencyInjection
     {
         services.AddIdentityCore<Account>()
             .AddEntityFrameworkStores<CreatorKeysDbContext>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddPasswordValidator<StrongPasswordValidator>();
+        // Every Identity password hash and check waits its turn at the install-wide derivation gate.
+        services.Replace(ServiceDescriptor.Scoped<IPasswordHasher<Account>, GatedPasswordHasher<Account>>());
 
         services.AddOptions<IdentityOptions>().Configure<IOptions<AccountOptions>>((identity, accounts) =>
         {
@@ -147,17 +152,15 @@ public static class DependencyInjection
             .SetApplicationName("CreatorKeys")
             .PersistKeysToFileSystem(new DirectoryInfo(dataFolder.KeyRingPath));
 
-        string? subject = null;
+        X509Certificate2? certificate = null;
         if (settings.HasCertificate && File.Exists(settings.CertificatePath))
         {
-            var certificate = X509CertificateLoader.LoadPkcs12FromFile(settings.CertificatePath!, settings.CertificatePassword);
-            subject = certificate.Subject;
+            certificate = X509CertificateLoader.LoadPkcs12FromFile(settings.CertificatePath!, settings.CertificatePassword);
             dataProtection.ProtectKeysWithCertificate(certificate);
         }
 
-        // On Windows the default key-ring encryptor is DPAPI; elsewhere only a certificate encrypts it.
-        var encrypted = subject is not null || OperatingSystem.IsWindows();
-        services.AddSingleton(new KeyRingStatus(dataFolder.KeyRingPath, encrypted, subject));
+        // The status reads the key files themselves (DPAPI on Windows encrypts them too, and shows the same way).
+        services.AddSingleton(new KeyRingStatus(dataFolder.KeyRingPath, certificate));
         services.AddHostedService<KeyRingWarning>();
         services.AddSingleton<ServerSecretProtector>();
     }

@@ -32,8 +32,7 @@ public static class RateLimiting
                 }
 
                 var limit = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.SignInAttemptsPerMinute;
-                var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-                return RateLimitPartition.GetSlidingWindowLimiter(address, _ => new SlidingWindowRateLimiterOptions
+                return RateLimitPartition.GetSlidingWindowLimiter(NetworkOf(context.Connection.RemoteIpAddress), _ => new SlidingWindowRateLimiterOptions
                 {
                     PermitLimit = limit,
                     Window = TimeSpan.FromMinutes(1),
@@ -53,6 +52,33 @@ public static class RateLimiting
                 return ValueTask.CompletedTask;
             };
         });
+
+    /// <summary>
+    /// The network a client's posts are counted under: its IPv4 address, or for IPv6 its /64
+    /// (one home or server usually gets a whole /64, so counting single IPv6 addresses would
+    /// give one attacker 2^64 separate allowances).
+    /// </summary>
+    public static string NetworkOf(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
+    }
 
     /// <summary>The message the account pages show after a refused post.</summary>
     public const string AccountFormsMessage =

@@ -1,5 +1,6 @@
 using CreatorKeys.Core.Audit;
 using CreatorKeys.Core.Data;
+using CreatorKeys.Core.Security;
 using CreatorKeys.Core.Vault;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -21,6 +22,7 @@ public sealed class AccountService(
     SecurityNoticeService notices,
     IOptions<AccountOptions> accountOptions,
     IOptions<VaultOptions> vaultOptions,
+    PasswordWorkGate passwordWork,
     TimeProvider time)
 {
     public const string EmailField = "Email";
@@ -61,7 +63,10 @@ public sealed class AccountService(
     /// Creates an account and its vault: a random vault key wrapped by the password and by a
     /// new recovery code. The code is returned once, for the emergency kit, and stored nowhere.
     /// </summary>
-    public async Task<AccountOutcome> SignUpAsync(string email, string password, RequestOrigin origin, CancellationToken cancellationToken = default)
+    public Task<AccountOutcome> SignUpAsync(string email, string password, RequestOrigin origin, CancellationToken cancellationToken = default) =>
+        InPasswordSlotAsync(() => SignUpInSlotAsync(email, password, origin, cancellationToken), cancellationToken);
+
+    private async Task<AccountOutcome> SignUpInSlotAsync(string email, string password, RequestOrigin origin, CancellationToken cancellationToken)
     {
         await SignUpGate.WaitAsync(cancellationToken);
         try
@@ -72,7 +77,8 @@ public sealed class AccountService(
                     "Sign-up is closed: this CreatorKeys already belongs to someone. Ask them to set Registration to Open if you need your own vault here.");
             }
 
-            var passwordErrors = await ValidatePasswordAsync(new Account(), password);
+            // The email goes in so zxcvbn counts it (and its parts) as an easy guess.
+            var passwordErrors = await ValidatePasswordAsync(new Account { Email = email.Trim(), UserName = email.Trim() }, password);
             if (passwordErrors is not null)
             {
                 return AccountOutcome.Failure(PasswordField, passwordErrors);
@@ -119,17 +125,22 @@ public sealed class AccountService(
     public static UnlockedVault Unlock(Account account, string password) =>
         UnlockedVault.Unwrap(account.Id, password, account.Vault.PasswordSalt, account.Vault.PasswordIterations, account.Vault.PasswordWrappedKey, KeyWrapKind.Password);
 
-    /// <summary>
-    /// Spends the same time as checking a real password, so a sign-in with an unknown email
-    /// does not answer faster than one with a known email and a wrong password.
-    /// </summary>
+    /// <summary><see cref="Unlock"/> in a slot of the install's password-derivation gate.</summary>
+    /// <exception cref="ServerBusyException">Too many passwords are being checked at once.</exception>
+    public Task<UnlockedVault> UnlockAsync(Account account, string password, CancellationToken cancellationToken = default) =>
+        passwordWork.RunAsync(() => Unlock(account, password), cancellationToken);
+
     /// <summary>
     /// Checks the password of a sign-in; wrong ones count toward the lockout. With two-step
     /// sign-in on, a right password answers <see cref="SignInResult.TwoFactorRequired"/> and
     /// leaves the count alone: only the second step clears it, so guessing codes after a
     /// stolen password still runs into the lockout.
     /// </summary>
-    public async Task<SignInResult> CheckSignInPasswordAsync(Account account, string password)
+    /// <exception cref="ServerBusyException">Too many passwords are being checked at once; nothing was counted.</exception>
+    public Task<SignInResult> CheckSignInPasswordAsync(Account account, string password) =>
+        passwordWork.RunAsync(() => CheckSignInPasswordInSlotAsync(account, password));
+
+    private async Task<SignInResult> CheckSignInPasswordInSlotAsync(Account account, string password)
     {
         if (await users.IsLockedOutAsync(account))
         {
@@ -151,15 +162,23 @@ public sealed class AccountService(
         return await users.IsLockedOutAsync(account) ? SignInResult.LockedOut : SignInResult.Failed;
     }
 
-    public void SpendPasswordCheckTime(string password) =>
-        users.PasswordHasher.VerifyHashedPassword(new Account(), TimingDummyHash.Value, password);
+    /// <summary>
+    /// Spends the same time as checking a real password, so a sign-in with an unknown email
+    /// does not answer faster than one with a known email and a wrong password.
+    /// </summary>
+    /// <exception cref="ServerBusyException">Too many passwords are being checked at once.</exception>
+    public Task SpendPasswordCheckTimeAsync(string password) =>
+        passwordWork.RunAsync(() => users.PasswordHasher.VerifyHashedPassword(new Account(), TimingDummyHash.Value, password));
 
     /// <summary>
     /// Changes the password and re-wraps the session's vault key under it, in the same write as
     /// the new password hash. The vault's values are untouched. Other sessions of the account
     /// are expected to be locked by the caller.
     /// </summary>
-    public async Task<AccountOutcome> ChangePasswordAsync(VaultSession session, string currentPassword, string newPassword, RequestOrigin origin, CancellationToken cancellationToken = default)
+    public Task<AccountOutcome> ChangePasswordAsync(VaultSession session, string currentPassword, string newPassword, RequestOrigin origin, CancellationToken cancellationToken = default) =>
+        InPasswordSlotAsync(() => ChangePasswordInSlotAsync(session, currentPassword, newPassword, origin, cancellationToken), cancellationToken);
+
+    private async Task<AccountOutcome> ChangePasswordInSlotAsync(VaultSession session, string currentPassword, string newPassword, RequestOrigin origin, CancellationToken cancellationToken)
     {
         var account = await users.FindByIdAsync(session.AccountId);
         if (account is null)
@@ -198,7 +217,10 @@ public sealed class AccountService(
     /// it, and a new recovery code replaces the used one. Wrong codes count toward lockout.
     /// </summary>
     /// <remarks>An account with two-step sign-in also needs <paramref name="secondStepCode"/>: a code from its authenticator app or one of its two-step recovery codes.</remarks>
-    public async Task<AccountOutcome> ResetPasswordWithRecoveryCodeAsync(string email, string recoveryCode, string newPassword, RequestOrigin origin, string? secondStepCode = null, CancellationToken cancellationToken = default)
+    public Task<AccountOutcome> ResetPasswordWithRecoveryCodeAsync(string email, string recoveryCode, string newPassword, RequestOrigin origin, string? secondStepCode = null, CancellationToken cancellationToken = default) =>
+        InPasswordSlotAsync(() => ResetPasswordInSlotAsync(email, recoveryCode, newPassword, origin, secondStepCode, cancellationToken), cancellationToken);
+
+    private async Task<AccountOutcome> ResetPasswordInSlotAsync(string email, string recoveryCode, string newPassword, RequestOrigin origin, string? secondStepCode, CancellationToken cancellationToken)
     {
         const string NoMatch = "That email and recovery code do not match. Check the code in your emergency kit.";
         var code = RecoveryCode.Normalize(recoveryCode);
@@ -288,7 +310,11 @@ public sealed class AccountService(
     /// code is gone from memory (a restart before saving it) is re-issued without asking: that session could
     /// already read the pending code, so it gains nothing.
     /// </exception>
-    public async Task<string> IssueNewRecoveryCodeAsync(VaultSession session, RequestOrigin origin, CancellationToken cancellationToken = default)
+    /// <exception cref="ServerBusyException">Too many passwords are being checked at once; nothing changed.</exception>
+    public Task<string> IssueNewRecoveryCodeAsync(VaultSession session, RequestOrigin origin, CancellationToken cancellationToken = default) =>
+        passwordWork.RunAsync(() => IssueNewRecoveryCodeInSlotAsync(session, origin, cancellationToken), cancellationToken);
+
+    private async Task<string> IssueNewRecoveryCodeInSlotAsync(VaultSession session, RequestOrigin origin, CancellationToken cancellationToken)
     {
         if (!(session.EmergencyKitPending && session.PendingRecoveryCode is null))
         {
@@ -331,6 +357,19 @@ public sealed class AccountService(
         session.PendingRecoveryCode = null;
         session.EmergencyKitPending = false;
         return true;
+    }
+
+    /// <summary>Runs an account operation that stretches passwords in a slot of the derivation gate; "busy" when none is free in time.</summary>
+    private async Task<AccountOutcome> InPasswordSlotAsync(Func<Task<AccountOutcome>> operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await passwordWork.RunAsync(operation, cancellationToken);
+        }
+        catch (ServerBusyException busy)
+        {
+            return AccountOutcome.Failure(AccountOutcome.FormError, busy.Message);
+        }
     }
 
     public string LockedOutMessage() =>

@@ -57,7 +57,8 @@ public static class BackupFile
     }
 
     /// <summary>Opens a backup; the payload, or why not in plain words. Never throws on bad input.</summary>
-    public static BackupReadResult Read(ReadOnlySpan<byte> file, string passphrase)
+    /// <param name="maxIterations">The most PBKDF2 rounds this install will spend on a file; a file asking for more is refused before any are.</param>
+    public static BackupReadResult Read(ReadOnlySpan<byte> file, string passphrase, int maxIterations = MaxIterations)
     {
         if (string.IsNullOrEmpty(passphrase))
         {
@@ -94,6 +95,14 @@ public static class BackupFile
         catch (FormatException)
         {
             return Altered();
+        }
+
+        if (envelope.Kdf is { Algorithm: "PBKDF2-HMAC-SHA256" } asked && asked.Iterations > maxIterations && asked.Iterations <= MaxIterations)
+        {
+            return BackupReadResult.Fail(BackupProblem.TooCostly, string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                "This backup asks for {0:N0} rounds of passphrase stretching, more than twice this install's setting ({1:N0} at most), so opening it could tie up the server. " +
+                "Nothing was restored. Restore it on the install that made it, or raise CreatorKeys:Vault:KeyDerivationIterations here first.",
+                asked.Iterations, maxIterations));
         }
 
         if (envelope.FormatVersion < 1 || envelope.Kdf is not { Algorithm: "PBKDF2-HMAC-SHA256" } kdf || envelope.Cipher != "AES-256-GCM"
@@ -204,6 +213,9 @@ public enum BackupProblem
     NewerFormat,
     WrongPassphrase,
     Altered,
+
+    /// <summary>The file asks for more key-stretching rounds than this install will spend.</summary>
+    TooCostly,
 }
 
 public sealed record BackupReadResult(byte[]? Payload, DateTimeOffset? CreatedAt, BackupProblem? Problem, string? Message)

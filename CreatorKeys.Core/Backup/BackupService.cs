@@ -26,6 +26,7 @@ public sealed class BackupService(
     ActivityService activity,
     ActionLimits limits,
     SecurityNoticeService notices,
+    PasswordWorkGate passwordWork,
     IOptions<VaultOptions> vaultOptions,
     TimeProvider time)
 {
@@ -90,10 +91,14 @@ public sealed class BackupService(
         var json = JsonSerializer.SerializeToUtf8Bytes(payload, JsonOptions);
         try
         {
-            var file = BackupFile.Write(json, passphrase, vaultOptions.Value.KeyDerivationIterations, now);
+            var file = await passwordWork.RunAsync(() => BackupFile.Write(json, passphrase, vaultOptions.Value.KeyDerivationIterations, now), cancellationToken);
             await activity.RecordAsync(accountId, ActivityAction.BackupCreated, origin, targetName: $"{keys.Count} key(s), {workflows.Count} workflow(s)", cancellationToken: cancellationToken);
             await notices.NotifyAsync(accountId, SecurityNotice.BackupDownloaded, origin, cancellationToken);
             return new BackupCreateResult(file, $"creatorkeys-backup-{now:yyyy-MM-dd}.ckbackup", null);
+        }
+        catch (ServerBusyException busy)
+        {
+            return new BackupCreateResult(null, null, busy.Message);
         }
         finally
         {
@@ -116,7 +121,25 @@ public sealed class BackupService(
             return BackupRestoreResult.Fail($"This file is larger than any backup ({BackupFile.MaxFileBytes / (1024 * 1024)} MB at most).");
         }
 
-        var read = BackupFile.Read(file, passphrase ?? "");
+        // A restore opens a file with a passphrase as costly as a sign-in: it counts toward the
+        // export limit, so passphrases cannot be tried at speed (nor the server kept busy).
+        if (!limits.TryTake(LimitedAction.Export, session.AccountId))
+        {
+            return BackupRestoreResult.Fail(RateLimitedException.MessageFor(LimitedAction.Export));
+        }
+
+        BackupReadResult read;
+        try
+        {
+            // A file may ask for any number of rounds; more than twice this install's own is refused before any is spent.
+            var maxIterations = (int)Math.Min(int.MaxValue, 2L * vaultOptions.Value.KeyDerivationIterations);
+            read = await passwordWork.RunAsync(() => BackupFile.Read(file, passphrase ?? "", maxIterations), cancellationToken);
+        }
+        catch (ServerBusyException busy)
+        {
+            return BackupRestoreResult.Fail(busy.Message);
+        }
+
         if (!read.Succeeded)
         {
             return BackupRestoreResult.Fail(read.Message!);

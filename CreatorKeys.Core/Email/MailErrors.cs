@@ -13,6 +13,7 @@ public static class MailErrors
         var server = $"{settings.Host}:{settings.Port}";
         var message = exception switch
         {
+            InsecureMailServerException insecure => insecure.Message,
             SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain } =>
                 $"No mail server called \"{settings.Host}\" was found. Check the server address.",
             SocketException { SocketErrorCode: SocketError.ConnectionRefused } =>

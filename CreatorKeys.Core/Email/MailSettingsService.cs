@@ -38,21 +38,27 @@ public sealed class MailSettingsService(
 
     /// <summary>
     /// Saves settings from the settings page. A blank password keeps the saved one unless
-    /// <see cref="MailSettingsInput.ClearPassword"/> is set. Bad input changes nothing.
+    /// <see cref="MailSettingsInput.ClearPassword"/> is set, or the server, port, security or
+    /// user name changed: a password is only ever sent to the server it was typed for. Bad input changes nothing.
     /// </summary>
     /// <exception cref="ConfirmationRequiredException">The creator has not confirmed it's them in the last 10 minutes (the mail server sees every security email).</exception>
-    public async Task<IReadOnlyDictionary<string, string>> SaveAsync(VaultSession session, MailSettingsInput input, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<string, string>> SaveAsync(VaultSession session, MailSettingsInput input, CancellationToken cancellationToken = default) =>
+        (await SaveWithOutcomeAsync(session, input, cancellationToken)).Errors;
+
+    /// <summary><see cref="SaveAsync"/>, also telling whether the saved password was forgotten because the server changed.</summary>
+    /// <exception cref="ConfirmationRequiredException">The creator has not confirmed it's them in the last 10 minutes.</exception>
+    public async Task<MailSaveOutcome> SaveWithOutcomeAsync(VaultSession session, MailSettingsInput input, CancellationToken cancellationToken = default)
     {
         session.RequireConfirmation();
         if (!await admin.IsAdminAsync(session.AccountId, cancellationToken))
         {
-            return new Dictionary<string, string> { [nameof(MailSettingsInput.Host)] = NotAdmin };
+            return new MailSaveOutcome(new Dictionary<string, string> { [nameof(MailSettingsInput.Host)] = NotAdmin }, false);
         }
 
         var errors = input.Validate();
         if (errors.Count > 0)
         {
-            return errors;
+            return new MailSaveOutcome(errors, false);
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -61,6 +67,17 @@ public sealed class MailSettingsService(
         {
             record = new MailSettingsRecord();
             db.MailSettings.Add(record);
+        }
+
+        // The saved password belongs to the server it was typed for. Pointing the settings elsewhere
+        // without typing it again would hand it to whoever runs the new server.
+        var forgotten = false;
+        var configured = options.Value.Smtp;
+        if (record.ProtectedPassword.Length > 0 && !SameServer(record.Host, record.Port, record.Security, record.UserName, input)
+            && string.IsNullOrEmpty(input.Password) && !input.ClearPassword)
+        {
+            record.ProtectedPassword = "";
+            forgotten = true;
         }
 
         record.Host = input.Host.Trim();
@@ -76,17 +93,28 @@ public sealed class MailSettingsService(
         {
             record.ProtectedPassword = protector.Protect(input.Password);
         }
-        else if (record.ProtectedPassword.Length == 0 && options.Value.Smtp.Password.Length > 0
-                 && string.Equals(options.Value.Smtp.Host.Trim(), record.Host, StringComparison.OrdinalIgnoreCase))
+        else if (!forgotten && record.ProtectedPassword.Length == 0 && configured.Password.Length > 0
+                 && SameServer(configured.Host, configured.Port, configured.Security, configured.UserName, input))
         {
-            // The form showed the appsettings.json server; saving it without retyping keeps its password.
-            record.ProtectedPassword = protector.Protect(options.Value.Smtp.Password);
+            // The form showed the appsettings.json server; saving it unchanged without retyping keeps its password.
+            record.ProtectedPassword = protector.Protect(configured.Password);
         }
 
         record.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
-        return new Dictionary<string, string>();
+        return new MailSaveOutcome(new Dictionary<string, string>(), forgotten);
     }
+
+    /// <summary>Whether the form still points at the server (and account on it) a password was saved for.</summary>
+    private static bool SameServer(string host, int port, SmtpSecurity security, string userName, MailSettingsInput input) =>
+        string.Equals(host.Trim(), input.Host.Trim(), StringComparison.OrdinalIgnoreCase)
+        && port == input.Port
+        && security == input.Security
+        && string.Equals(userName.Trim(), input.UserName.Trim(), StringComparison.Ordinal);
+
+    /// <summary>Said on the settings page after a save that dropped the password.</summary>
+    public const string PasswordForgottenMessage =
+        "Email settings saved. The saved password was forgotten because the server, port, security or user name changed: type the password again if this server needs one.";
 
     /// <summary>Forgets the settings saved on the page: appsettings.json applies again.</summary>
     /// <exception cref="ConfirmationRequiredException">The creator has not confirmed it's them in the last 10 minutes.</exception>
@@ -111,6 +139,12 @@ public sealed class MailSettingsService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.MailSettings.AnyAsync(m => m.ProtectedPassword != "", cancellationToken);
     }
+}
+
+/// <summary>What saving the mail form did: field errors (nothing saved), or saved and whether the old password was dropped.</summary>
+public sealed record MailSaveOutcome(IReadOnlyDictionary<string, string> Errors, bool PasswordForgotten)
+{
+    public bool Succeeded => Errors.Count == 0;
 }
 
 /// <summary>What the settings page's mail form sends.</summary>
@@ -157,6 +191,11 @@ public sealed class MailSettingsInput
         if (Password.Length > 1000)
         {
             errors[nameof(Password)] = "That password is too long.";
+        }
+
+        if (Security == SmtpSecurity.None && UserName.Trim().Length > 0 && host.Length > 0 && !MailSecurity.IsLoopback(host))
+        {
+            errors[nameof(Security)] = MailSecurity.PlainTextRefusal(host);
         }
 
         var from = FromAddress.Trim();

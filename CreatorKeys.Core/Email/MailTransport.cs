@@ -23,6 +23,13 @@ public sealed class MailTransport(DataFolder dataFolder, TimeProvider time, ILog
             return await WriteFileAsync(message, cancellationToken);
         }
 
+        // The mail password never crosses a network readable: without TLS only a server on this machine gets it.
+        var signsIn = settings.UserName.Length > 0;
+        if (signsIn && settings.Security == SmtpSecurity.None && !MailSecurity.IsLoopback(settings.Host))
+        {
+            throw new InsecureMailServerException(settings.Host);
+        }
+
         using var client = new SmtpClient { Timeout = (int)Timeout.TotalMilliseconds };
         var security = settings.Security switch
         {
@@ -31,8 +38,14 @@ public sealed class MailTransport(DataFolder dataFolder, TimeProvider time, ILog
             _ => SecureSocketOptions.StartTls,
         };
         await client.ConnectAsync(settings.Host, settings.Port, security, cancellationToken);
-        if (settings.UserName.Length > 0)
+        if (signsIn)
         {
+            if (!client.IsSecure && !MailSecurity.IsLoopback(settings.Host))
+            {
+                await client.DisconnectAsync(quit: false, cancellationToken);
+                throw new InsecureMailServerException(settings.Host);
+            }
+
             await client.AuthenticateAsync(settings.UserName, settings.Password, cancellationToken);
         }
 
@@ -56,3 +69,25 @@ public sealed class MailTransport(DataFolder dataFolder, TimeProvider time, ILog
         return name;
     }
 }
+
+/// <summary>Which mail servers may be sent a password over a connection without TLS: only this machine's.</summary>
+public static class MailSecurity
+{
+    /// <summary>
+    /// True for <c>localhost</c> and loopback addresses (127.0.0.0/8, ::1) as typed. A name is not
+    /// looked up: a DNS answer could point anywhere.
+    /// </summary>
+    public static bool IsLoopback(string host)
+    {
+        var trimmed = host.Trim().TrimStart('[').TrimEnd(']');
+        return string.Equals(trimmed, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (System.Net.IPAddress.TryParse(trimmed, out var address) && System.Net.IPAddress.IsLoopback(address));
+    }
+
+    public static string PlainTextRefusal(string host) =>
+        $"CreatorKeys will not send your mail password to {host} without encryption: anyone on the network between could read it. " +
+        "Choose STARTTLS (port 587) or TLS (port 465). Security \"None\" is only for a mail server on this machine (localhost or 127.0.0.1).";
+}
+
+/// <summary>Refused before signing in: the server is not on this machine and the connection is not encrypted.</summary>
+public sealed class InsecureMailServerException(string host) : Exception(MailSecurity.PlainTextRefusal(host));

@@ -23,6 +23,13 @@ public static class KeyShapes
     }
 
     /// <summary>
+    /// Whether the value has the prefix and shape of any provider's keys (several may fit:
+    /// <c>sk-</c> is OpenAI's, DeepSeek's and Stability's). Prefix-less shapes are left out, as in <see cref="Detect"/>.
+    /// </summary>
+    public static bool LooksLikeAKey(string value, IEnumerable<ProviderInfo> providers) =>
+        providers.Any(p => p.KeyPrefix is not null && value.StartsWith(p.KeyPrefix, StringComparison.Ordinal) && p.MatchesShape(value) == true);
+
+    /// <summary>
     /// A plain warning when the value does not look like a key of <paramref name="chosen"/>, or null.
     /// Never contains the value itself.
     /// </summary>

@@ -18,6 +18,7 @@ public sealed class RotationService(
     IDbContextFactory<CreatorKeysDbContext> dbFactory,
     VaultService vault,
     ActivityService activity,
+    Leaks.KeyInTextGuard keyGuard,
     IOptions<Reminders.ReminderOptions> reminderOptions,
     TimeProvider time)
 {
@@ -35,6 +36,11 @@ public sealed class RotationService(
         if (TextRules.ParagraphProblem(note ?? "") is { } noteProblem)
         {
             return RotationOutcome.Refused(noteProblem);
+        }
+
+        if ((await keyGuard.CheckAsync(accountId, [new("Note", note)], cancellationToken)).Count > 0)
+        {
+            return RotationOutcome.Refused(Leaks.KeyInTextGuard.Message);
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

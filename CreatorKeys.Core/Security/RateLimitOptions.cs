@@ -18,4 +18,12 @@ public sealed class RateLimitOptions
     /// <summary>Downloads (inventory reports, activity log, encrypted backups) one account may make a minute.</summary>
     [Range(1, 10_000)]
     public int ExportsPerMinute { get; set; } = 10;
+
+    /// <summary>Password derivations (sign-in, sign-up, recovery, password change, backup passphrases) that run at once across the install.</summary>
+    [Range(1, 64)]
+    public int PasswordChecksAtOnce { get; set; } = 2;
+
+    /// <summary>Derivations that may wait for a free slot (at most 15 seconds); more are told the server is busy.</summary>
+    [Range(0, 1000)]
+    public int PasswordChecksWaiting { get; set; } = 20;
 }

@@ -19,6 +19,7 @@ public sealed class VaultService(
     ProviderService providers,
     ActivityService activity,
     ActionLimits limits,
+    Leaks.KeyInTextGuard keyGuard,
     IOptions<SpendCapOptions> capOptions,
     TimeProvider time)
 {
@@ -346,6 +347,12 @@ public sealed class VaultService(
     public async Task<KeyChangeResult> UpdateKeyAsync(string accountId, Guid keyId, EditKeyInput input, RequestOrigin origin, CancellationToken cancellationToken = default)
     {
         var errors = input.Validate(MaximumCap);
+        if (errors.Count == 0)
+        {
+            // The name is stored in plain: another key's value typed into it would sit there unencrypted.
+            errors = await keyGuard.CheckAsync(accountId, [new(nameof(EditKeyInput.Label), input.Label)], cancellationToken);
+        }
+
         if (errors.Count > 0)
         {
             return KeyChangeResult.Invalid(errors);

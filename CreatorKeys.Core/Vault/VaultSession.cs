@@ -143,6 +143,9 @@ public sealed class VaultSession
         }
     }
 
+    /// <summary>The unlocked vault, for a check the creator did not ask for (it does not keep the session awake).</summary>
+    internal UnlockedVault VaultWithoutActivity => _vault;
+
     /// <summary>Records activity so the idle timer starts again. Throws once locked.</summary>
     public void Touch()
     {

@@ -118,6 +118,14 @@ public sealed class VaultSessionStore(TimeProvider time, IOptionsMonitor<VaultOp
         return session.IsLocked ? null : session;
     }
 
+    /// <summary>
+    /// The unlocked vault of any open session of this account (they all hold the same vault
+    /// key), without counting as activity; null when none is open. For checks that need the
+    /// account's fingerprint key, such as keeping key values out of notes.
+    /// </summary>
+    public UnlockedVault? FindVaultOf(string accountId) =>
+        _sessions.Values.FirstOrDefault(s => s.AccountId == accountId && !s.IsLocked)?.VaultWithoutActivity;
+
     /// <summary>Why the session with this id is no longer open: a recent lock, or else a restart.</summary>
     public VaultLockReason WhyClosed(string sessionId) =>
         _recentLocks.TryGetValue(sessionId, out var entry) ? entry.Reason : VaultLockReason.Restarted;

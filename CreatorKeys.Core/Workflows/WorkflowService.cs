@@ -1,12 +1,13 @@
 using CreatorKeys.Core.Audit;
 using CreatorKeys.Core.Data;
+using CreatorKeys.Core.Leaks;
 using CreatorKeys.Core.Vault;
 using Microsoft.EntityFrameworkCore;
 
 namespace CreatorKeys.Core.Workflows;
 
 /// <summary>The account's workflows and which keys they use; every query is scoped to the account.</summary>
-public sealed class WorkflowService(IDbContextFactory<CreatorKeysDbContext> dbFactory, VaultService vault, ActivityService activity, TimeProvider time)
+public sealed class WorkflowService(IDbContextFactory<CreatorKeysDbContext> dbFactory, VaultService vault, ActivityService activity, KeyInTextGuard keyGuard, TimeProvider time)
 {
     public async Task<IReadOnlyList<Workflow>> ListAsync(string accountId, CancellationToken cancellationToken = default)
     {
@@ -54,6 +55,20 @@ public sealed class WorkflowService(IDbContextFactory<CreatorKeysDbContext> dbFa
         if (errors.Count > 0)
         {
             return (null, errors);
+        }
+
+        // Everything about a workflow is stored in plain: a key pasted into it would sit there unencrypted.
+        var plainFields = new List<KeyValuePair<string, string?>>
+        {
+            new(nameof(WorkflowInput.Name), input.Name),
+            new(nameof(WorkflowInput.Location), input.Location),
+            new(nameof(WorkflowInput.Notes), input.Notes),
+        };
+        plainFields.AddRange(input.KeyUses.Select((u, i) => new KeyValuePair<string, string?>($"{WorkflowInput.KeyUsesField}[{i}]", u.VariableName)));
+        var keyErrors = await keyGuard.CheckAsync(accountId, plainFields, cancellationToken);
+        if (keyErrors.Count > 0)
+        {
+            return (null, keyErrors);
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
