@@ -116,7 +116,7 @@ public sealed class PasswordWorkGate : IDisposable
 
     private async Task<bool> TryAcquireAsync(CancellationToken cancellationToken)
     {
-        if (_slots.Wait(0, cancellationToken))
+        if (await _slots.WaitAsync(0, cancellationToken))
         {
             return true;
         }

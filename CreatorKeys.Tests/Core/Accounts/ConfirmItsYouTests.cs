@@ -128,7 +128,7 @@ public sealed class ConfirmItsYouTests : IAsyncLifetime
             var users = scope.ServiceProvider.GetRequiredService<UserManager<Account>>();
             var twoFactor = scope.ServiceProvider.GetRequiredService<TwoFactorService>();
             var tracked = (await users.FindByIdAsync(account.Id))!;
-            key = (await twoFactor.GetSetupAsync(tracked)).Key;
+            key = (await twoFactor.GetSetupAsync(tracked, session.Vault)).Key;
             await _host.Services.ConfirmItsYouAsync(session);
             Assert.True((await twoFactor.EnableAsync(tracked, session, TestAccounts.AuthenticatorCode(key, _host.Time.GetUtcNow()), TestAccounts.Origin)).Succeeded);
         }

@@ -19,9 +19,10 @@ public sealed class MailPasswordSafetyTests
     {
         await using var smtp = TestSmtpServer.Start(SmtpUser, SmtpPassword);
         await using var host = await CoreHost.StartAsync();
-        var (admin, _, _) = await host.SignUpAsync();
+        var (admin, session, _) = await host.SignUpAsync();
+        await host.Services.ConfirmItsYouAsync(session);
         var mail = host.Services.GetRequiredService<MailSettingsService>();
-        Assert.Empty(await mail.SaveAsync(admin.Id, new MailSettingsInput { Host = "127.0.0.1", Port = smtp.Port, Security = SmtpSecurity.None, UserName = SmtpUser, Password = SmtpPassword }));
+        Assert.Empty(await mail.SaveAsync(session, new MailSettingsInput { Host = "127.0.0.1", Port = smtp.Port, Security = SmtpSecurity.None, UserName = SmtpUser, Password = SmtpPassword }));
 
         var changed = new MailSettingsInput { Host = "127.0.0.1", Port = smtp.Port, Security = SmtpSecurity.None, UserName = SmtpUser };
         switch (change)
@@ -32,7 +33,7 @@ public sealed class MailPasswordSafetyTests
             default: changed.UserName = "someone-else"; break;
         }
 
-        var outcome = await mail.SaveWithOutcomeAsync(admin.Id, changed);
+        var outcome = await mail.SaveWithOutcomeAsync(session, changed);
 
         Assert.True(outcome.Succeeded, string.Join(" ", outcome.Errors.Values));
         Assert.True(outcome.PasswordForgotten);
@@ -44,15 +45,16 @@ public sealed class MailPasswordSafetyTests
     public async Task Save_SameServer_KeepsThePassword_AndANewPasswordIsTaken()
     {
         await using var host = await CoreHost.StartAsync();
-        var (admin, _, _) = await host.SignUpAsync();
+        var (admin, session, _) = await host.SignUpAsync();
+        await host.Services.ConfirmItsYouAsync(session);
         var mail = host.Services.GetRequiredService<MailSettingsService>();
-        await mail.SaveAsync(admin.Id, new MailSettingsInput { Host = "smtp.example.com", Port = 587, UserName = SmtpUser, Password = SmtpPassword });
+        await mail.SaveAsync(session, new MailSettingsInput { Host = "smtp.example.com", Port = 587, UserName = SmtpUser, Password = SmtpPassword });
 
-        var same = await mail.SaveWithOutcomeAsync(admin.Id, new MailSettingsInput { Host = "SMTP.example.com", Port = 587, UserName = SmtpUser, FromAddress = "keys@example.com" });
+        var same = await mail.SaveWithOutcomeAsync(session, new MailSettingsInput { Host = "SMTP.example.com", Port = 587, UserName = SmtpUser, FromAddress = "keys@example.com" });
         Assert.False(same.PasswordForgotten);
         Assert.Equal(SmtpPassword, (await mail.GetAsync()).Password);
 
-        var moved = await mail.SaveWithOutcomeAsync(admin.Id, new MailSettingsInput { Host = "smtp.other.example", Port = 587, UserName = SmtpUser, Password = "the-other-server-password" });
+        var moved = await mail.SaveWithOutcomeAsync(session, new MailSettingsInput { Host = "smtp.other.example", Port = 587, UserName = SmtpUser, Password = "the-other-server-password" });
         Assert.False(moved.PasswordForgotten);
         Assert.Equal("the-other-server-password", (await mail.GetAsync()).Password);
     }
@@ -64,13 +66,14 @@ public sealed class MailPasswordSafetyTests
         await using var first = TestSmtpServer.Start(SmtpUser, SmtpPassword);
         await using var second = TestSmtpServer.Start(SmtpUser, SmtpPassword);
         await using var host = await CoreHost.StartAsync();
-        var (admin, _, _) = await host.SignUpAsync();
+        var (admin, session, _) = await host.SignUpAsync();
+        await host.Services.ConfirmItsYouAsync(session);
         var mail = host.Services.GetRequiredService<MailSettingsService>();
         var outbox = host.Services.GetRequiredService<OutboxService>();
-        await mail.SaveAsync(admin.Id, new MailSettingsInput { Host = "127.0.0.1", Port = first.Port, Security = SmtpSecurity.None, UserName = SmtpUser, Password = SmtpPassword });
+        await mail.SaveAsync(session, new MailSettingsInput { Host = "127.0.0.1", Port = first.Port, Security = SmtpSecurity.None, UserName = SmtpUser, Password = SmtpPassword });
         Assert.True((await outbox.SendTestAsync(TestAccounts.Email)).Succeeded);
 
-        await mail.SaveAsync(admin.Id, new MailSettingsInput { Host = "127.0.0.1", Port = second.Port, Security = SmtpSecurity.None, UserName = SmtpUser });
+        await mail.SaveAsync(session, new MailSettingsInput { Host = "127.0.0.1", Port = second.Port, Security = SmtpSecurity.None, UserName = SmtpUser });
         var result = await outbox.SendTestAsync(TestAccounts.Email);
 
         Assert.False(result.Succeeded);
@@ -83,13 +86,14 @@ public sealed class MailPasswordSafetyTests
     {
         await using var smtp = TestSmtpServer.Start(SmtpUser, SmtpPassword);
         await using var host = await CoreHost.StartAsync(new Dictionary<string, string?>(smtp.AppSettings(SmtpUser, SmtpPassword)));
-        var (admin, _, _) = await host.SignUpAsync();
+        var (admin, session, _) = await host.SignUpAsync();
+        await host.Services.ConfirmItsYouAsync(session);
         var mail = host.Services.GetRequiredService<MailSettingsService>();
 
-        await mail.SaveAsync(admin.Id, new MailSettingsInput { Host = "127.0.0.1", Port = smtp.Port + 1, Security = SmtpSecurity.None, UserName = SmtpUser });
+        await mail.SaveAsync(session, new MailSettingsInput { Host = "127.0.0.1", Port = smtp.Port + 1, Security = SmtpSecurity.None, UserName = SmtpUser });
         Assert.Equal("", (await mail.GetAsync()).Password);
 
-        await mail.SaveAsync(admin.Id, new MailSettingsInput { Host = "127.0.0.1", Port = smtp.Port, Security = SmtpSecurity.None, UserName = SmtpUser });
+        await mail.SaveAsync(session, new MailSettingsInput { Host = "127.0.0.1", Port = smtp.Port, Security = SmtpSecurity.None, UserName = SmtpUser });
         Assert.Equal(SmtpPassword, (await mail.GetAsync()).Password);
     }
 
