@@ -100,6 +100,7 @@ public static class DependencyInjection
         services.AddSingleton<MailTransport>();
         services.AddSingleton<OutboxService>();
         services.AddSingleton<ReminderNotifier>();
+        services.AddSingleton<SecurityNoticeService>();
         services.AddSingleton<ReminderService>();
         services.AddSingleton<RotationPolicyService>();
         services.AddTransient<ReminderJobs>();
@@ -135,6 +136,7 @@ public static class DependencyInjection
 
         services.AddScoped<AccountService>();
         services.AddScoped<TwoFactorService>();
+        services.AddScoped<ConfirmationService>();
         services.AddSingleton<InstallAdmin>();
     }
 

@@ -18,6 +18,7 @@ public sealed class AccountService(
     IDbContextFactory<CreatorKeysDbContext> dbFactory,
     ActivityService activity,
     TwoFactorService twoFactor,
+    SecurityNoticeService notices,
     IOptions<AccountOptions> accountOptions,
     IOptions<VaultOptions> vaultOptions,
     TimeProvider time)
@@ -188,6 +189,7 @@ public sealed class AccountService(
         }
 
         await activity.RecordAsync(account.Id, ActivityAction.PasswordChanged, origin, cancellationToken: cancellationToken);
+        await notices.NotifyAsync(account.Id, SecurityNotice.PasswordChanged, origin, cancellationToken);
         return AccountOutcome.Success(account);
     }
 
@@ -273,6 +275,7 @@ public sealed class AccountService(
 
         await users.ResetAccessFailedCountAsync(account);
         await activity.RecordAsync(account.Id, ActivityAction.PasswordResetWithRecoveryCode, origin, cancellationToken: cancellationToken);
+        await notices.NotifyAsync(account.Id, SecurityNotice.PasswordResetWithRecoveryCode, origin, cancellationToken);
         return AccountOutcome.Success(account, vault, newCode);
     }
 
@@ -280,8 +283,18 @@ public sealed class AccountService(
     /// Replaces the recovery code (the old one stops working) and returns the new one for a
     /// fresh emergency kit. Used when the kit was never confirmed or the creator asks for a new one.
     /// </summary>
+    /// <exception cref="ConfirmationRequiredException">
+    /// The creator has not confirmed it's them in the last 10 minutes. Only a kit that was never saved and whose
+    /// code is gone from memory (a restart before saving it) is re-issued without asking: that session could
+    /// already read the pending code, so it gains nothing.
+    /// </exception>
     public async Task<string> IssueNewRecoveryCodeAsync(VaultSession session, RequestOrigin origin, CancellationToken cancellationToken = default)
     {
+        if (!(session.EmergencyKitPending && session.PendingRecoveryCode is null))
+        {
+            session.RequireConfirmation();
+        }
+
         var code = RecoveryCode.Generate();
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -292,6 +305,7 @@ public sealed class AccountService(
 
         session.PendingRecoveryCode = code;
         session.EmergencyKitPending = true;
+        await notices.NotifyAsync(session.AccountId, SecurityNotice.EmergencyKitReplaced, origin, cancellationToken);
         return code;
     }
 

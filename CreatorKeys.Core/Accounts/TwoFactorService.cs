@@ -1,5 +1,6 @@
 using System.Text;
 using CreatorKeys.Core.Audit;
+using CreatorKeys.Core.Vault;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -11,12 +12,11 @@ namespace CreatorKeys.Core.Accounts;
 /// Failed second steps count toward the same lockout as wrong passwords.
 /// </summary>
 /// <remarks>Uses Identity's <see cref="UserManager{TUser}"/>; one per request or operation.</remarks>
-public sealed class TwoFactorService(UserManager<Account> users, ActivityService activity, IOptions<AccountOptions> options)
+public sealed class TwoFactorService(UserManager<Account> users, ActivityService activity, SecurityNoticeService notices, IOptions<AccountOptions> options)
 {
     public const int RecoveryCodeCount = 10;
     public const string Issuer = "CreatorKeys";
     public const string CodeField = "Code";
-    public const string PasswordField = "Password";
 
     /// <summary>Whether this install requires every account to use two-step sign-in.</summary>
     public bool Required => options.Value.RequireTwoFactor;
@@ -45,8 +45,10 @@ public sealed class TwoFactorService(UserManager<Account> users, ActivityService
     }
 
     /// <summary>Turns two-step sign-in on once a code from the app proves it is set up; returns the recovery codes.</summary>
-    public async Task<TwoFactorOutcome> EnableAsync(Account account, string code, RequestOrigin origin)
+    /// <exception cref="ConfirmationRequiredException">The session has not confirmed it's them in the last 10 minutes.</exception>
+    public async Task<TwoFactorOutcome> EnableAsync(Account account, VaultSession session, string code, RequestOrigin origin)
     {
+        RequireConfirmation(account, session);
         if (account.TwoFactorEnabled)
         {
             return TwoFactorOutcome.Failure(CodeField, "Two-step sign-in is already on.");
@@ -65,24 +67,23 @@ public sealed class TwoFactorService(UserManager<Account> users, ActivityService
         await users.SetTwoFactorEnabledAsync(account, true);
         var codes = await users.GenerateNewTwoFactorRecoveryCodesAsync(account, RecoveryCodeCount) ?? [];
         await activity.RecordAsync(account.Id, ActivityAction.TwoFactorEnabled, origin);
+        await notices.NotifyAsync(account.Id, SecurityNotice.TwoFactorEnabled, origin);
         return TwoFactorOutcome.Success(codes.ToList());
     }
 
-    /// <summary>New recovery codes (the old ones stop working), after the password is confirmed.</summary>
-    public async Task<TwoFactorOutcome> NewRecoveryCodesAsync(Account account, string password, RequestOrigin origin)
+    /// <summary>New recovery codes (the old ones stop working), within a "confirm it's you" window.</summary>
+    /// <exception cref="ConfirmationRequiredException">The session has not confirmed it's them in the last 10 minutes.</exception>
+    public async Task<TwoFactorOutcome> NewRecoveryCodesAsync(Account account, VaultSession session, RequestOrigin origin)
     {
+        RequireConfirmation(account, session);
         if (!account.TwoFactorEnabled)
         {
             return TwoFactorOutcome.Failure(CodeField, "Turn on two-step sign-in first.");
         }
 
-        if (!await users.CheckPasswordAsync(account, password))
-        {
-            return TwoFactorOutcome.Failure(PasswordField, "That is not your current password.");
-        }
-
         var codes = await users.GenerateNewTwoFactorRecoveryCodesAsync(account, RecoveryCodeCount) ?? [];
         await activity.RecordAsync(account.Id, ActivityAction.TwoFactorRecoveryCodesReplaced, origin);
+        await notices.NotifyAsync(account.Id, SecurityNotice.TwoFactorRecoveryCodesReplaced, origin);
         return TwoFactorOutcome.Success(codes.ToList());
     }
 
@@ -91,16 +92,13 @@ public sealed class TwoFactorService(UserManager<Account> users, ActivityService
     /// password is confirmed. Where the install requires it, the creator is asked to set it up
     /// again straight away (the way to move to a new phone).
     /// </summary>
-    public async Task<TwoFactorOutcome> DisableAsync(Account account, string password, RequestOrigin origin)
+    /// <exception cref="ConfirmationRequiredException">The session has not confirmed it's them in the last 10 minutes.</exception>
+    public async Task<TwoFactorOutcome> DisableAsync(Account account, VaultSession session, RequestOrigin origin)
     {
+        RequireConfirmation(account, session);
         if (!account.TwoFactorEnabled)
         {
-            return TwoFactorOutcome.Failure(PasswordField, "Two-step sign-in is already off.");
-        }
-
-        if (!await users.CheckPasswordAsync(account, password))
-        {
-            return TwoFactorOutcome.Failure(PasswordField, "That is not your current password.");
+            return TwoFactorOutcome.Failure(CodeField, "Two-step sign-in is already off.");
         }
 
         await users.SetTwoFactorEnabledAsync(account, false);
@@ -108,6 +106,7 @@ public sealed class TwoFactorService(UserManager<Account> users, ActivityService
         await users.RemoveAuthenticationTokenAsync(account, AuthenticatorCodeProvider.TokenLoginProvider, AuthenticatorCodeProvider.LastStepTokenName);
         await users.GenerateNewTwoFactorRecoveryCodesAsync(account, 0);
         await activity.RecordAsync(account.Id, ActivityAction.TwoFactorDisabled, origin);
+        await notices.NotifyAsync(account.Id, SecurityNotice.TwoFactorDisabled, origin);
         return TwoFactorOutcome.Success([]);
     }
 
@@ -143,6 +142,17 @@ public sealed class TwoFactorService(UserManager<Account> users, ActivityService
 
         await users.ResetAccessFailedCountAsync(account);
         return usedRecoveryCode ? SecondStepResult.AcceptedRecoveryCode : SecondStepResult.Accepted;
+    }
+
+    /// <summary>Two-step changes happen only in a "confirm it's you" window of this account's own session.</summary>
+    private static void RequireConfirmation(Account account, VaultSession session)
+    {
+        if (session.AccountId != account.Id)
+        {
+            throw new InvalidOperationException("The vault session belongs to another account.");
+        }
+
+        session.RequireConfirmation();
     }
 
     /// <summary>Identity's recovery codes look like <c>ABCDE-12345</c>; accept any case, spaces, a missing dash.</summary>

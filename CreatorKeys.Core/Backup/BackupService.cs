@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CreatorKeys.Core.Accounts;
 using CreatorKeys.Core.Audit;
 using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Providers;
@@ -24,13 +25,17 @@ public sealed class BackupService(
     IDbContextFactory<CreatorKeysDbContext> dbFactory,
     ActivityService activity,
     ActionLimits limits,
+    SecurityNoticeService notices,
     IOptions<VaultOptions> vaultOptions,
     TimeProvider time)
 {
     public const int PayloadVersion = 1;
 
+    /// <summary>The whole vault, values included, as an encrypted file; emails the account that a backup left.</summary>
+    /// <exception cref="ConfirmationRequiredException">The creator has not confirmed it's them in the last 10 minutes.</exception>
     public async Task<BackupCreateResult> CreateAsync(VaultSession session, string passphrase, RequestOrigin origin, CancellationToken cancellationToken = default)
     {
+        session.RequireConfirmation();
         if (BackupFile.PassphraseProblem(passphrase) is { } problem)
         {
             return new BackupCreateResult(null, null, problem);
@@ -87,6 +92,7 @@ public sealed class BackupService(
         {
             var file = BackupFile.Write(json, passphrase, vaultOptions.Value.KeyDerivationIterations, now);
             await activity.RecordAsync(accountId, ActivityAction.BackupCreated, origin, targetName: $"{keys.Count} key(s), {workflows.Count} workflow(s)", cancellationToken: cancellationToken);
+            await notices.NotifyAsync(accountId, SecurityNotice.BackupDownloaded, origin, cancellationToken);
             return new BackupCreateResult(file, $"creatorkeys-backup-{now:yyyy-MM-dd}.ckbackup", null);
         }
         finally
@@ -101,8 +107,10 @@ public sealed class BackupService(
     /// altered file, a newer format, or a vault that is not empty each give a clear message
     /// and change nothing; the restore itself is one transaction.
     /// </summary>
+    /// <exception cref="ConfirmationRequiredException">The creator has not confirmed it's them in the last 10 minutes.</exception>
     public async Task<BackupRestoreResult> RestoreAsync(VaultSession session, byte[] file, string passphrase, RequestOrigin origin, CancellationToken cancellationToken = default)
     {
+        session.RequireConfirmation();
         if (file.Length > BackupFile.MaxFileBytes)
         {
             return BackupRestoreResult.Fail($"This file is larger than any backup ({BackupFile.MaxFileBytes / (1024 * 1024)} MB at most).");

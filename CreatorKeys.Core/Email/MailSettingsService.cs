@@ -1,5 +1,6 @@
 using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Security;
+using CreatorKeys.Core.Vault;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -39,9 +40,11 @@ public sealed class MailSettingsService(
     /// Saves settings from the settings page. A blank password keeps the saved one unless
     /// <see cref="MailSettingsInput.ClearPassword"/> is set. Bad input changes nothing.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, string>> SaveAsync(string accountId, MailSettingsInput input, CancellationToken cancellationToken = default)
+    /// <exception cref="ConfirmationRequiredException">The creator has not confirmed it's them in the last 10 minutes (the mail server sees every security email).</exception>
+    public async Task<IReadOnlyDictionary<string, string>> SaveAsync(VaultSession session, MailSettingsInput input, CancellationToken cancellationToken = default)
     {
-        if (!await admin.IsAdminAsync(accountId, cancellationToken))
+        session.RequireConfirmation();
+        if (!await admin.IsAdminAsync(session.AccountId, cancellationToken))
         {
             return new Dictionary<string, string> { [nameof(MailSettingsInput.Host)] = NotAdmin };
         }
@@ -86,9 +89,11 @@ public sealed class MailSettingsService(
     }
 
     /// <summary>Forgets the settings saved on the page: appsettings.json applies again.</summary>
-    public async Task<bool> ResetAsync(string accountId, CancellationToken cancellationToken = default)
+    /// <exception cref="ConfirmationRequiredException">The creator has not confirmed it's them in the last 10 minutes.</exception>
+    public async Task<bool> ResetAsync(VaultSession session, CancellationToken cancellationToken = default)
     {
-        if (!await admin.IsAdminAsync(accountId, cancellationToken))
+        session.RequireConfirmation();
+        if (!await admin.IsAdminAsync(session.AccountId, cancellationToken))
         {
             return false;
         }

@@ -55,4 +55,5 @@ public enum OutboxMessageKind
 {
     ReminderDigest,
     MonthlyReport,
+    SecurityNotice,
 }

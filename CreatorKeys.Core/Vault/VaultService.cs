@@ -332,11 +332,13 @@ public sealed class VaultService(
     /// <summary>Decrypts a key for display and records who revealed it. Null when the account has no such key.</summary>
     /// <exception cref="VaultCryptoException">The stored value was altered and cannot be trusted.</exception>
     /// <exception cref="RateLimitedException">The account revealed or copied too many keys in the last minute; nothing is recorded.</exception>
+    /// <exception cref="ConfirmationRequiredException">A PROD key, and the creator has not confirmed it's them in the last 10 minutes.</exception>
     public Task<string?> RevealAsync(VaultSession session, Guid keyId, RequestOrigin origin, CancellationToken cancellationToken = default) =>
         DecryptAndRecordAsync(session, keyId, ActivityAction.KeyRevealed, origin, cancellationToken);
 
     /// <summary>Decrypts a key for the clipboard and records who copied it. Null when the account has no such key.</summary>
     /// <exception cref="RateLimitedException">Shares the reveal limit.</exception>
+    /// <exception cref="ConfirmationRequiredException">A PROD key, and the creator has not confirmed it's them in the last 10 minutes.</exception>
     public Task<string?> CopyAsync(VaultSession session, Guid keyId, RequestOrigin origin, CancellationToken cancellationToken = default) =>
         DecryptAndRecordAsync(session, keyId, ActivityAction.KeyCopied, origin, cancellationToken);
 
@@ -441,6 +443,12 @@ public sealed class VaultService(
         if (key is null)
         {
             return null;
+        }
+
+        if (key.Environment == VaultEnvironment.Prod)
+        {
+            // A PROD value is what a thief wants: it needs a fresh "confirm it's you" (once per 10 minutes).
+            session.RequireConfirmation();
         }
 
         var value = session.Vault.DecryptValue(key.Id, key.Environment, key.Ciphertext);

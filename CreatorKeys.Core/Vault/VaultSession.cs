@@ -13,6 +13,7 @@ public sealed class VaultSession
     private DateTimeOffset _lastActivity;
     private VaultLockReason? _lockReason;
     private string? _pendingRecoveryCode;
+    private DateTimeOffset? _confirmedUntil;
 
     internal VaultSession(string id, UnlockedVault vault, TimeProvider time)
     {
@@ -79,6 +80,55 @@ public sealed class VaultSession
         }
     }
 
+    /// <summary>
+    /// How long "confirm it's you" lasts: after the password (or an authenticator code) is typed
+    /// again, the actions that mint access or pour out values are allowed this long without asking.
+    /// </summary>
+    public static readonly TimeSpan ConfirmationWindow = TimeSpan.FromMinutes(10);
+
+    /// <summary>When the current "confirm it's you" window closes; null when there is none. In memory only, like the vault.</summary>
+    public DateTimeOffset? ConfirmedUntil
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _confirmedUntil is { } until && until > _time.GetUtcNow() ? until : null;
+            }
+        }
+    }
+
+    /// <summary>Whether the creator confirmed it's them (password or authenticator code) in the last 10 minutes.</summary>
+    public bool IsConfirmed => ConfirmedUntil is not null;
+
+    /// <summary>
+    /// The guard of every sensitive action: throws <see cref="ConfirmationRequiredException"/> unless the
+    /// creator confirmed it's them within <see cref="ConfirmationWindow"/>, or <see cref="VaultLockedException"/> once locked.
+    /// </summary>
+    public void RequireConfirmation()
+    {
+        Touch();
+        if (!IsConfirmed)
+        {
+            throw new ConfirmationRequiredException();
+        }
+    }
+
+    /// <summary>Opens the window for <see cref="ConfirmationWindow"/> from now; only a checked password or code may call this.</summary>
+    internal void MarkConfirmed()
+    {
+        lock (_gate)
+        {
+            if (_lockReason is not null)
+            {
+                throw new VaultLockedException();
+            }
+
+            _lastActivity = _time.GetUtcNow();
+            _confirmedUntil = _lastActivity + ConfirmationWindow;
+        }
+    }
+
     /// <summary>The unlocked vault; counts as activity. Throws <see cref="VaultLockedException"/> once locked.</summary>
     public UnlockedVault Vault
     {
@@ -123,6 +173,7 @@ public sealed class VaultSession
 
             _lockReason = reason;
             _pendingRecoveryCode = null;
+            _confirmedUntil = null;
         }
 
         _vault.Dispose();

@@ -37,6 +37,17 @@ public static class BrowserJourney
         await page.WaitForInteractiveAsync();
     }
 
+    /// <summary>Answers the "Confirm it's you" dialog the way a person does: the focus is already in the field, type, press Enter.</summary>
+    public static async Task ConfirmItsYouAsync(IPage page, string password = TestAccounts.Password)
+    {
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Confirm it's you" });
+        await dialog.WaitForAsync();
+        await Assertions.Expect(dialog.GetByLabel("Your password")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync(password);
+        await page.Keyboard.PressAsync("Enter");
+        await dialog.WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = 30_000 });
+    }
+
     /// <summary>Adds a key through the Add-a-key dialog on the vault page.</summary>
     public static async Task AddKeyAsync(IPage page, string provider, string environment, string value)
     {

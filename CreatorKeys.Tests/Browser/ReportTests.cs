@@ -94,7 +94,11 @@ public sealed class ReportTests(BrowserFixture browser)
                 await page.WaitForInteractiveAsync();
                 await page.GetByLabel("Backup passphrase").FillAsync(passphrase);
                 await page.GetByLabel("Type the passphrase again").FillAsync(passphrase);
-                var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download backup" }).ClickAsync());
+                var download = await page.RunAndWaitForDownloadAsync(async () =>
+                {
+                    await page.GetByRole(AriaRole.Button, new() { Name = "Download backup" }).ClickAsync();
+                    await BrowserJourney.ConfirmItsYouAsync(page);
+                });
                 Assert.Matches(@"^creatorkeys-backup-\d{4}-\d{2}-\d{2}\.ckbackup$", download.SuggestedFilename);
                 await Assertions.Expect(page.GetByTestId("backup-result")).ToContainTextAsync("Backup downloaded");
                 Assert.Empty(await page.SeriousAccessibilityViolationsAsync());
@@ -123,6 +127,7 @@ public sealed class ReportTests(BrowserFixture browser)
             // A wrong passphrase first: a clear message, nothing restored.
             await targetPage.GetByLabel("The backup's passphrase").FillAsync("not the passphrase at all");
             await targetPage.GetByRole(AriaRole.Button, new() { Name = "Restore", Exact = true }).ClickAsync();
+            await BrowserJourney.ConfirmItsYouAsync(targetPage);
             await Assertions.Expect(targetPage.GetByTestId("restore-result")).ToHaveTextAsync(CreatorKeys.Core.Backup.BackupFile.WrongPassphraseMessage, new() { Timeout = 30_000 });
 
             await targetPage.GetByLabel("The backup's passphrase").FillAsync(passphrase);
@@ -133,6 +138,7 @@ public sealed class ReportTests(BrowserFixture browser)
         });
 
         var session = Assert.Single(target.OpenSessions());
+        await target.Services.ConfirmItsYouAsync(session);
         var keys = await target.Services.GetRequiredService<VaultService>().ListKeysAsync(session.AccountId);
         Assert.Equal(value, await target.Services.GetRequiredService<VaultService>().RevealAsync(session, Assert.Single(keys).Id, TestAccounts.Origin));
     }

@@ -33,6 +33,16 @@ public sealed class TwoStepSignInTests(BrowserFixture browser)
 
         // The install requires it: the vault waits until two-step sign-in is on.
         await page.GetByText("This install requires two-step sign-in").WaitForAsync();
+        // Changing two-step sign-in asks for the password first; the app's key is shown only after it.
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Confirm it's you" }).WaitForAsync();
+        Assert.Equal(0, await page.GetByTestId("authenticator-key").CountAsync());
+        await CheckAsync("confirm");
+        await page.GetByLabel("Your password").FillAsync("not my password at all");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await page.GetByText("That is not your password.").WaitForAsync();
+        await page.GetByLabel("Your password").FillAsync(TestAccounts.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await page.GetByTestId("authenticator-key").WaitForAsync();
         await CheckAsync("setup");
         var key = await page.GetByTestId("authenticator-key").TextContentAsync();
         await page.GetByLabel("6-digit code").FillAsync("000000");

@@ -70,14 +70,16 @@ public sealed partial class VaultJourneyTests(BrowserFixture browser)
             Assert.Equal($"sk-…{keyValue[^4..]}", (await masked.InnerTextAsync()).Trim());
             Assert.DoesNotContain(keyValue, await page.ContentAsync(), StringComparison.Ordinal);
 
-            // Reveal shows the exact value (quotes and spaces trimmed).
+            // Reveal shows the exact value (quotes and spaces trimmed), once the password is typed again: it is a PROD key.
             var label = await page.GetByRole(AriaRole.Cell).Filter(new() { HasTextRegex = PlainLabel() }).First.InnerTextAsync();
             await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Reveal ") }).ClickAsync();
+            await BrowserJourney.ConfirmItsYouAsync(page);
             Assert.Equal(keyValue, (await page.GetByTestId("revealed-value").InnerTextAsync()).Trim());
 
-            // Copy puts it on the clipboard.
+            // Copy puts it on the clipboard, without asking again inside the 10 minutes.
             await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Copy ") }).ClickAsync();
             await page.GetByText("copied").WaitForAsync();
+            Assert.Equal(0, await page.GetByRole(AriaRole.Dialog).CountAsync());
             Assert.Equal(keyValue, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
 
             // Nothing of it is kept in the browser: no storage, no cookie, not in the address.
@@ -106,6 +108,8 @@ public sealed partial class VaultJourneyTests(BrowserFixture browser)
             await page.GetByRole(AriaRole.Heading, new() { Name = "Vault", Exact = true }).WaitForAsync();
             await page.WaitForInteractiveAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = $"Reveal {label.Trim()}" }).ClickAsync();
+            // A new sign-in is a new session: it asks again.
+            await BrowserJourney.ConfirmItsYouAsync(page);
             Assert.Equal(keyValue, (await page.GetByTestId("revealed-value").InnerTextAsync()).Trim());
             await page.ScreenshotAsync("journey-vault-revealed");
 

@@ -68,8 +68,19 @@ public static class AppHostExtensions
         var account = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException($"No account {email}.");
         var key = (await twoFactor.GetSetupAsync(account)).Key;
         var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
-        var outcome = await twoFactor.EnableAsync(account, TestAccounts.AuthenticatorCode(key, now), TestAccounts.Origin);
-        Assert.True(outcome.Succeeded, outcome.Error);
+        // A session of its own, confirmed as the set-up page asks, then closed: the browser's sessions are left alone.
+        var session = app.Sessions.Open(AccountService.Unlock(account, TestAccounts.Password), emergencyKitPending: false);
+        try
+        {
+            await app.Services.ConfirmItsYouAsync(session);
+            var outcome = await twoFactor.EnableAsync(account, session, TestAccounts.AuthenticatorCode(key, now), TestAccounts.Origin);
+            Assert.True(outcome.Succeeded, outcome.Error);
+        }
+        finally
+        {
+            app.Sessions.Lock(session.Id, VaultLockReason.SignedOut);
+        }
+
         return key;
     }
 }

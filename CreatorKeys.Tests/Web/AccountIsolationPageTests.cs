@@ -62,6 +62,7 @@ public sealed class AccountIsolationPageTests
 
         // The backup of B's vault, opened with its passphrase, holds B's key and nothing of A's.
         const string Passphrase = "a long passphrase for the B backup";
+        await app.Services.ConfirmItsYouAsync(bSession);
         var backup = await app.Services.GetRequiredService<BackupService>().CreateAsync(bSession, Passphrase, TestAccounts.Origin);
         answers["backup"] = System.Text.Encoding.UTF8.GetString(BackupFile.Read(backup.Content!, Passphrase).Payload!);
         Assert.Contains(bKey.Id.ToString(), answers["backup"], StringComparison.Ordinal);

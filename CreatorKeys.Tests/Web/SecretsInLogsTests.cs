@@ -43,6 +43,7 @@ public sealed class SecretsInLogsTests
         using var browser = PageClient.For(app);
         var session = await app.SignUpThroughFormAsync(browser);
         secrets.Add(session.PendingRecoveryCode ?? "");
+        await app.Services.ConfirmItsYouAsync(session);
         using var second = PageClient.For(app);
         const string WrongPassword = "definitely-not-the-password-123";
         secrets.Add(WrongPassword);
@@ -101,6 +102,7 @@ public sealed class SecretsInLogsTests
         var backup = await Service<BackupService>().CreateAsync(session, Passphrase, TestAccounts.Origin);
         using var other = PageClient.For(app);
         var otherSession = await app.SignUpThroughFormAsync(other, "second@example.com");
+        await app.Services.ConfirmItsYouAsync(otherSession);
         var restored = await Service<BackupService>().RestoreAsync(otherSession, backup.Content!, Passphrase, TestAccounts.Origin);
         Assert.True(restored.Succeeded, restored.Error);
 

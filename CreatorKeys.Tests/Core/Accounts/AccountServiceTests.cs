@@ -40,7 +40,8 @@ public sealed class AccountServiceTests : IAsyncLifetime
     {
         var (account, session, _) = await _host.SignUpAsync();
         var value = TestAccounts.NewKeyValue();
-        var key = await _host.AddKeyAsync(session, value);
+        // DEV: revealing it needs no "confirm it's you", which is not what these tests are about.
+        var key = await _host.AddKeyAsync(session, value, VaultEnvironment.Dev);
 
         using var unlocked = AccountService.Unlock(await LoadAccountAsync(account.Id), TestAccounts.Password);
 
@@ -111,7 +112,8 @@ public sealed class AccountServiceTests : IAsyncLifetime
     {
         var (account, session, _) = await _host.SignUpAsync();
         var value = TestAccounts.NewKeyValue();
-        var key = await _host.AddKeyAsync(session, value);
+        // DEV: revealing it needs no "confirm it's you", which is not what these tests are about.
+        var key = await _host.AddKeyAsync(session, value, VaultEnvironment.Dev);
         var ciphertextBefore = await CiphertextAsync(key.Id);
 
         var outcome = await _host.WithAccountsAsync(a => a.ChangePasswordAsync(session, TestAccounts.Password, TestAccounts.NewPassword, TestAccounts.Origin));
@@ -158,7 +160,7 @@ public sealed class AccountServiceTests : IAsyncLifetime
         var (account, session, code) = await _host.SignUpAsync();
         Assert.True(await _host.WithAccountsAsync(a => a.ConfirmEmergencyKitSavedAsync(session, code, TestAccounts.Origin)));
         var value = TestAccounts.NewKeyValue();
-        var key = await _host.AddKeyAsync(session, value);
+        var key = await _host.AddKeyAsync(session, value, VaultEnvironment.Dev);
 
         var outcome = await _host.WithAccountsAsync(a => a.ResetPasswordWithRecoveryCodeAsync(TestAccounts.Email, code.ToLowerInvariant().Replace("-", " ", StringComparison.Ordinal), TestAccounts.NewPassword, TestAccounts.Origin));
 
@@ -232,6 +234,9 @@ public sealed class AccountServiceTests : IAsyncLifetime
         });
         Assert.NotNull((await LoadAccountAsync(account.Id)).Vault.EmergencyKitSavedAt);
         Assert.False(session.EmergencyKitPending);
+        await Assert.ThrowsAsync<ConfirmationRequiredException>(() => _host.WithAccountsAsync(a => a.IssueNewRecoveryCodeAsync(session, TestAccounts.Origin)));
+        Assert.NotNull((await LoadAccountAsync(account.Id)).Vault.EmergencyKitSavedAt);
+        await _host.Services.ConfirmItsYouAsync(session);
 
         var newCode = await _host.WithAccountsAsync(a => a.IssueNewRecoveryCodeAsync(session, TestAccounts.Origin));
 
@@ -241,6 +246,19 @@ public sealed class AccountServiceTests : IAsyncLifetime
         Assert.Null((await LoadAccountAsync(account.Id)).Vault.EmergencyKitSavedAt);
         Assert.False((await _host.WithAccountsAsync(a => a.ResetPasswordWithRecoveryCodeAsync(TestAccounts.Email, oldCode, TestAccounts.NewPassword, TestAccounts.Origin))).Succeeded);
         Assert.True((await _host.WithAccountsAsync(a => a.ResetPasswordWithRecoveryCodeAsync(TestAccounts.Email, newCode, TestAccounts.NewPassword, TestAccounts.Origin))).Succeeded);
+    }
+
+    [Fact]
+    public async Task IssueNewRecoveryCode_ForAKitNeverSavedWhoseCodeWasLost_NeedsNoConfirmation()
+    {
+        var (account, _, _) = await _host.SignUpAsync();
+        // As after a restart before the kit was saved: the session knows the kit is pending, not its code.
+        var session = _host.Sessions.Open(AccountService.Unlock(await LoadAccountAsync(account.Id), TestAccounts.Password), emergencyKitPending: true);
+
+        var code = await _host.WithAccountsAsync(a => a.IssueNewRecoveryCodeAsync(session, TestAccounts.Origin));
+
+        Assert.Equal(code, session.PendingRecoveryCode);
+        await Assert.ThrowsAsync<ConfirmationRequiredException>(() => _host.WithAccountsAsync(a => a.IssueNewRecoveryCodeAsync(session, TestAccounts.Origin)));
     }
 
     [Fact]
@@ -262,6 +280,7 @@ public sealed class AccountServiceTests : IAsyncLifetime
     public async Task ConfirmEmergencyKit_ForACodeThatWasReplaced_ChangesNothing()
     {
         var (account, session, shownInFirstWindow) = await _host.SignUpAsync();
+        await _host.Services.ConfirmItsYouAsync(session);
         var shownInSecondWindow = await _host.WithAccountsAsync(a => a.IssueNewRecoveryCodeAsync(session, TestAccounts.Origin));
 
         var confirmed = await _host.WithAccountsAsync(a => a.ConfirmEmergencyKitSavedAsync(session, shownInFirstWindow, TestAccounts.Origin));

@@ -1,6 +1,7 @@
 using CreatorKeys.Core.Accounts;
 using CreatorKeys.Core.Audit;
 using CreatorKeys.Core.Data;
+using CreatorKeys.Core.Vault;
 using CreatorKeys.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -24,11 +25,12 @@ public sealed class TwoFactorTests : IAsyncLifetime
     [Fact]
     public async Task Enable_WithTheAppsCurrentCode_TurnsItOnAndGivesTenRecoveryCodes()
     {
-        var (account, _, _) = await _host.SignUpAsync();
+        var (account, session, _) = await _host.SignUpAsync();
         var key = await SetupKeyAsync(account.Id);
+        await _host.Services.ConfirmItsYouAsync(session);
 
-        var wrong = await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, "000000", TestAccounts.Origin));
-        var right = await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, CodeAt(key, _host.Time.GetUtcNow()), TestAccounts.Origin));
+        var wrong = await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, session, "000000", TestAccounts.Origin));
+        var right = await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, session, CodeAt(key, _host.Time.GetUtcNow()), TestAccounts.Origin));
 
         Assert.False(wrong.Succeeded);
         Assert.Equal(TwoFactorService.CodeField, wrong.Field);
@@ -43,7 +45,7 @@ public sealed class TwoFactorTests : IAsyncLifetime
     [Fact]
     public async Task Code_FromNow_IsAcceptedOnce_AndAReusedCodeIsRefused()
     {
-        var (account, key) = await SignUpWithTwoStepAsync();
+        var (account, key, _) = await SignUpWithTwoStepAsync();
         _host.Time.Advance(TimeSpan.FromSeconds(30));
         var code = CodeAt(key, _host.Time.GetUtcNow());
 
@@ -63,7 +65,7 @@ public sealed class TwoFactorTests : IAsyncLifetime
     [Fact]
     public async Task Code_HalfAMinuteOff_IsAccepted_ButAnExpiredOrFarFutureCodeIsNot()
     {
-        var (account, key) = await SignUpWithTwoStepAsync();
+        var (account, key, _) = await SignUpWithTwoStepAsync();
         _host.Time.Advance(TimeSpan.FromMinutes(10));
         var now = _host.Time.GetUtcNow();
 
@@ -81,8 +83,8 @@ public sealed class TwoFactorTests : IAsyncLifetime
     [Fact]
     public async Task RecoveryCode_WorksOnce_InAnyCaseAndSpacing()
     {
-        var (account, key) = await SignUpWithTwoStepAsync();
-        var codes = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, TestAccounts.Password, TestAccounts.Origin));
+        var (account, key, session) = await SignUpWithTwoStepAsync();
+        var codes = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, session, TestAccounts.Origin));
         var code = codes.RecoveryCodes[3];
 
         var typed = $" {code.Replace("-", " ", StringComparison.Ordinal).ToLowerInvariant()} ";
@@ -94,16 +96,17 @@ public sealed class TwoFactorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task NewRecoveryCodes_NeedThePassword_AndReplaceTheOldOnes()
+    public async Task NewRecoveryCodes_NeedAFreshConfirmation_AndReplaceTheOldOnes()
     {
-        var (account, _) = await SignUpWithTwoStepAsync();
-        var before = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, TestAccounts.Password, TestAccounts.Origin));
+        var (account, _, session) = await SignUpWithTwoStepAsync();
+        var before = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, session, TestAccounts.Origin));
+        _host.Time.Advance(VaultSession.ConfirmationWindow);
 
-        var refused = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, "not the password at all", TestAccounts.Origin));
-        var after = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, TestAccounts.Password, TestAccounts.Origin));
+        await Assert.ThrowsAsync<ConfirmationRequiredException>(() => WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, session, TestAccounts.Origin)));
+        Assert.Equal(SecondStepResult.AcceptedRecoveryCode, await SecondStepAsync(account.Id, before.RecoveryCodes[1]));
+        await _host.Services.ConfirmItsYouAsync(session);
+        var after = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, session, TestAccounts.Origin));
 
-        Assert.False(refused.Succeeded);
-        Assert.Equal(TwoFactorService.PasswordField, refused.Field);
         Assert.Equal(SecondStepResult.Wrong, await SecondStepAsync(account.Id, before.RecoveryCodes[0]));
         Assert.Equal(SecondStepResult.AcceptedRecoveryCode, await SecondStepAsync(account.Id, after.RecoveryCodes[0]));
     }
@@ -111,7 +114,7 @@ public sealed class TwoFactorTests : IAsyncLifetime
     [Fact]
     public async Task WrongCodes_CountTowardTheLockout_AndARightPasswordDoesNotClearTheCount()
     {
-        var (account, key) = await SignUpWithTwoStepAsync();
+        var (account, key, _) = await SignUpWithTwoStepAsync();
 
         var results = new List<string>();
         for (var round = 0; round < 3; round++)
@@ -136,16 +139,17 @@ public sealed class TwoFactorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Disable_NeedsThePassword_ThenForgetsTheKeyAndTheCodes()
+    public async Task Disable_NeedsAFreshConfirmation_ThenForgetsTheKeyAndTheCodes()
     {
-        var (account, key) = await SignUpWithTwoStepAsync();
-        var codes = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, TestAccounts.Password, TestAccounts.Origin));
+        var (account, key, session) = await SignUpWithTwoStepAsync();
+        var codes = await WithTwoFactorAsync(account.Id, (tf, a) => tf.NewRecoveryCodesAsync(a, session, TestAccounts.Origin));
+        _host.Time.Advance(VaultSession.ConfirmationWindow);
 
-        var refused = await WithTwoFactorAsync(account.Id, (tf, a) => tf.DisableAsync(a, "wrong password here", TestAccounts.Origin));
-        Assert.False(refused.Succeeded);
+        await Assert.ThrowsAsync<ConfirmationRequiredException>(() => WithTwoFactorAsync(account.Id, (tf, a) => tf.DisableAsync(a, session, TestAccounts.Origin)));
         Assert.True((await FindAsync(account.Id)).TwoFactorEnabled);
 
-        var done = await WithTwoFactorAsync(account.Id, (tf, a) => tf.DisableAsync(a, TestAccounts.Password, TestAccounts.Origin));
+        await _host.Services.ConfirmItsYouAsync(session);
+        var done = await WithTwoFactorAsync(account.Id, (tf, a) => tf.DisableAsync(a, session, TestAccounts.Origin));
         Assert.True(done.Succeeded);
         Assert.False((await FindAsync(account.Id)).TwoFactorEnabled);
         Assert.Equal(SignInResult.Success, await _host.WithAccountsAsync(async a => await a.CheckSignInPasswordAsync(await FindAsync(account.Id), TestAccounts.Password)));
@@ -154,8 +158,8 @@ public sealed class TwoFactorTests : IAsyncLifetime
         var newKey = await SetupKeyAsync(account.Id);
         Assert.NotEqual(key, newKey);
         _host.Time.Advance(TimeSpan.FromSeconds(30));
-        Assert.False((await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, CodeAt(key, _host.Time.GetUtcNow()), TestAccounts.Origin))).Succeeded);
-        Assert.True((await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, CodeAt(newKey, _host.Time.GetUtcNow()), TestAccounts.Origin))).Succeeded);
+        Assert.False((await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, session, CodeAt(key, _host.Time.GetUtcNow()), TestAccounts.Origin))).Succeeded);
+        Assert.True((await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, session, CodeAt(newKey, _host.Time.GetUtcNow()), TestAccounts.Origin))).Succeeded);
         Assert.Equal(SecondStepResult.Wrong, await SecondStepAsync(account.Id, codes.RecoveryCodes[0]));
         Assert.Contains(await ActivityAsync(account.Id), e => e == ActivityAction.TwoFactorDisabled);
     }
@@ -163,9 +167,10 @@ public sealed class TwoFactorTests : IAsyncLifetime
     [Fact]
     public async Task PasswordRecovery_OnATwoStepAccount_AlsoNeedsTheSecondStep_AndChangesNothingWithout()
     {
-        var (account, _, recoveryCode) = await _host.SignUpAsync();
+        var (account, session, recoveryCode) = await _host.SignUpAsync();
         var key = await SetupKeyAsync(account.Id);
-        Assert.True((await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, CodeAt(key, _host.Time.GetUtcNow()), TestAccounts.Origin))).Succeeded);
+        await _host.Services.ConfirmItsYouAsync(session);
+        Assert.True((await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, session, CodeAt(key, _host.Time.GetUtcNow()), TestAccounts.Origin))).Succeeded);
         var hashBefore = (await FindAsync(account.Id)).PasswordHash;
         const string NewPassword = "a brand new passphrase for the vault";
 
@@ -202,13 +207,14 @@ public sealed class TwoFactorTests : IAsyncLifetime
 
     private static string CodeAt(string key, DateTimeOffset at) => TestAccounts.AuthenticatorCode(key, at);
 
-    private async Task<(Account Account, string Key)> SignUpWithTwoStepAsync()
+    private async Task<(Account Account, string Key, VaultSession Session)> SignUpWithTwoStepAsync()
     {
-        var (account, _, _) = await _host.SignUpAsync();
+        var (account, session, _) = await _host.SignUpAsync();
         var key = await SetupKeyAsync(account.Id);
-        var enabled = await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, CodeAt(key, _host.Time.GetUtcNow()), TestAccounts.Origin));
+        await _host.Services.ConfirmItsYouAsync(session);
+        var enabled = await WithTwoFactorAsync(account.Id, (tf, a) => tf.EnableAsync(a, session, CodeAt(key, _host.Time.GetUtcNow()), TestAccounts.Origin));
         Assert.True(enabled.Succeeded, enabled.Error);
-        return (account, key);
+        return (account, key, session);
     }
 
     private async Task<string> SetupKeyAsync(string accountId) =>

@@ -23,6 +23,7 @@ public sealed class BackupServiceTests : IAsyncLifetime
     {
         _source = await CoreHost.StartAsync();
         (var account, _session, _) = await _source.SignUpAsync();
+        await _source.Services.ConfirmItsYouAsync(_session);
         _accountId = account.Id;
     }
 
@@ -71,6 +72,7 @@ public sealed class BackupServiceTests : IAsyncLifetime
 
         await using var target = await CoreHost.StartAsync();
         var (_, targetSession, _) = await target.SignUpAsync("restored@example.com");
+        await target.Services.ConfirmItsYouAsync(targetSession);
         var restored = await target.Services.GetRequiredService<BackupService>().RestoreAsync(targetSession, backup.Content!, Passphrase, TestAccounts.Origin);
 
         Assert.True(restored.Succeeded, restored.Error);
@@ -103,6 +105,7 @@ public sealed class BackupServiceTests : IAsyncLifetime
         // Same data folder: a restart of the same install with a second account.
         await _source.DisposeAsync();
         var (_, secondSession, _) = await other.SignUpAsync(TestAccounts.OtherEmail);
+        await other.Services.ConfirmItsYouAsync(secondSession);
 
         var restored = await other.Services.GetRequiredService<BackupService>().RestoreAsync(secondSession, backup, Passphrase, TestAccounts.Origin);
 
@@ -239,6 +242,7 @@ public sealed class BackupServiceTests : IAsyncLifetime
     {
         var target = await CoreHost.StartAsync();
         var (_, session, _) = await target.SignUpAsync("restored@example.com");
+        await target.Services.ConfirmItsYouAsync(session);
         return (target, session);
     }
 

@@ -82,10 +82,11 @@ public sealed class MailDeliveryTests
     {
         await using var smtp = TestSmtpServer.Start(SmtpUser, SmtpPassword);
         await using var host = await CoreHost.StartAsync();
-        var (admin, _, _) = await host.SignUpAsync();
+        var (_, session, _) = await host.SignUpAsync();
+        await host.Services.ConfirmItsYouAsync(session);
         var mail = host.Services.GetRequiredService<MailSettingsService>();
 
-        var errors = await mail.SaveAsync(admin.Id, new MailSettingsInput
+        var errors = await mail.SaveAsync(session, new MailSettingsInput
         {
             Host = "127.0.0.1",
             Port = smtp.Port,
@@ -113,7 +114,7 @@ public sealed class MailDeliveryTests
         Assert.Equal("keys@example.test", (await smtp.WaitForMessagesAsync(1)).Single().From.Mailboxes.Single().Address);
 
         // Saving again with a blank password keeps the saved one.
-        await mail.SaveAsync(admin.Id, new MailSettingsInput { Host = "127.0.0.1", Port = smtp.Port, Security = SmtpSecurity.None, UserName = SmtpUser });
+        await mail.SaveAsync(session, new MailSettingsInput { Host = "127.0.0.1", Port = smtp.Port, Security = SmtpSecurity.None, UserName = SmtpUser });
         Assert.Equal(SmtpPassword, (await mail.GetAsync()).Password);
     }
 
@@ -126,10 +127,11 @@ public sealed class MailDeliveryTests
     public async Task SettingsPage_BadInput_GetsAMessage_AndChangesNothing(string host, int port, string from, string field)
     {
         await using var core = await CoreHost.StartAsync();
-        var (admin, _, _) = await core.SignUpAsync();
+        var (_, session, _) = await core.SignUpAsync();
+        await core.Services.ConfirmItsYouAsync(session);
         var mail = core.Services.GetRequiredService<MailSettingsService>();
 
-        var errors = await mail.SaveAsync(admin.Id, new MailSettingsInput { Host = host, Port = port, FromAddress = from, Password = "x" });
+        var errors = await mail.SaveAsync(session, new MailSettingsInput { Host = host, Port = port, FromAddress = from, Password = "x" });
 
         Assert.True(errors.ContainsKey(field), string.Join(", ", errors.Keys));
         Assert.Equal(MailSettingsSource.None, (await mail.GetAsync()).Source);
@@ -139,18 +141,20 @@ public sealed class MailDeliveryTests
     public async Task SettingsPage_OnlyTheFirstAccountMayChangeTheMailServer()
     {
         await using var core = await CoreHost.StartAsync(new Dictionary<string, string?> { ["CreatorKeys:Accounts:Registration"] = "Open" });
-        var (admin, _, _) = await core.SignUpAsync();
+        var (_, admin, _) = await core.SignUpAsync();
         core.Time.Advance(TimeSpan.FromMinutes(1));
-        var (other, _, _) = await core.SignUpAsync(TestAccounts.OtherEmail);
+        var (_, other, _) = await core.SignUpAsync(TestAccounts.OtherEmail);
+        await core.Services.ConfirmItsYouAsync(admin);
+        await core.Services.ConfirmItsYouAsync(other);
         var mail = core.Services.GetRequiredService<MailSettingsService>();
 
-        var refused = await mail.SaveAsync(other.Id, new MailSettingsInput { Host = "smtp.attacker.example", Port = 587 });
-        var reset = await mail.ResetAsync(other.Id);
+        var refused = await mail.SaveAsync(other, new MailSettingsInput { Host = "smtp.attacker.example", Port = 587 });
+        var reset = await mail.ResetAsync(other);
 
         Assert.Equal(MailSettingsService.NotAdmin, refused[nameof(MailSettingsInput.Host)]);
         Assert.False(reset);
         Assert.Equal(MailSettingsSource.None, (await mail.GetAsync()).Source);
-        Assert.Empty(await mail.SaveAsync(admin.Id, new MailSettingsInput { Host = "smtp.example.com", Port = 587 }));
+        Assert.Empty(await mail.SaveAsync(admin, new MailSettingsInput { Host = "smtp.example.com", Port = 587 }));
         Assert.Equal("smtp.example.com", (await mail.GetAsync()).Host);
     }
 }

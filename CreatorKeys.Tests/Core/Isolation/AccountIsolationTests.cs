@@ -50,7 +50,9 @@ public sealed class AccountIsolationTests : IAsyncLifetime
     {
         _host = await CoreHost.StartAsync(new Dictionary<string, string?> { ["CreatorKeys:Accounts:Registration"] = "Open" });
         (_, _a, _) = await _host.SignUpAsync("a@example.com");
+        await _host.Services.ConfirmItsYouAsync(_a);
         (_, _b, _) = await _host.SignUpAsync("b@example.com");
+        await _host.Services.ConfirmItsYouAsync(_b);
         _aKey = await _host.AddKeyAsync(_a, TestAccounts.NewKeyValue(), label: "PROD — OpenAI — account A");
         _aDueKey = await _host.AddKeyAsync(_a, TestAccounts.NewKeyValue(), VaultEnvironment.Prod, "Anthropic", "PROD — Anthropic — account A");
         _bKey = await _host.AddKeyAsync(_b, TestAccounts.NewKeyValue(), label: "PROD — OpenAI — account B");

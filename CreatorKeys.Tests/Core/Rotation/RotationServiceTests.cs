@@ -25,6 +25,7 @@ public sealed class RotationServiceTests : IAsyncLifetime
     {
         _host = await CoreHost.StartAsync(new Dictionary<string, string?> { ["CreatorKeys:Accounts:Registration"] = "Open" });
         (var account, _session, _) = await _host.SignUpAsync();
+        await _host.Services.ConfirmItsYouAsync(_session);
         _accountId = account.Id;
     }
 

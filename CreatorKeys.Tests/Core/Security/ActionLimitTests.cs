@@ -26,8 +26,10 @@ public sealed class ActionLimitTests : IAsyncLifetime
     public async Task RevealAndCopy_ShareALimit_ThenArePausedWithAPlainMessageAndNoLogEntry()
     {
         var (_, session, _) = await _host.SignUpAsync();
+        await _host.Services.ConfirmItsYouAsync(session);
         var key = await _host.AddKeyAsync(session, TestAccounts.NewKeyValue());
         var (_, other, _) = await _host.SignUpAsync("other@example.com");
+        await _host.Services.ConfirmItsYouAsync(other);
         var theirs = await _host.AddKeyAsync(other, TestAccounts.NewKeyValue());
 
         Assert.NotNull(await _host.Vault.RevealAsync(session, key.Id, TestAccounts.Origin));
@@ -45,6 +47,7 @@ public sealed class ActionLimitTests : IAsyncLifetime
     public async Task Backups_CountAsExports_AndTheSecondIsRefusedWithAMessage()
     {
         var (_, session, _) = await _host.SignUpAsync();
+        await _host.Services.ConfirmItsYouAsync(session);
         await _host.AddKeyAsync(session, TestAccounts.NewKeyValue());
         var backups = _host.Services.GetRequiredService<BackupService>();
         const string Passphrase = "correct horse battery staple backup";

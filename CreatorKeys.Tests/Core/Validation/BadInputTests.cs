@@ -60,6 +60,7 @@ public sealed class BadInputTests : IAsyncLifetime
     {
         _host = await CoreHost.StartAsync();
         (_, _session, _) = await _host.SignUpAsync();
+        await _host.Services.ConfirmItsYouAsync(_session);
         _key = await _host.AddKeyAsync(_session, TestAccounts.NewKeyValue(), label: "PROD — OpenAI — Created 2026-11-23");
         var (workflow, errors) = await Service<WorkflowService>().SaveAsync(AccountId, null, new WorkflowInput("Daily shorts", WorkflowPlatform.Make, VaultEnvironment.Prod, "make.com/scenario/1", "Runs at 9.", [new KeyUseInput(_key.Id, "OPENAI_API_KEY")]), TestAccounts.Origin);
         Assert.Empty(errors);

@@ -23,6 +23,7 @@ public sealed class VaultServiceTests : IAsyncLifetime
     public async Task AddKey_ThenReveal_RoundTripsThroughTheDatabase(VaultEnvironment environment)
     {
         var (_, session, _) = await _host.SignUpAsync();
+        await _host.Services.ConfirmItsYouAsync(session);
         var value = TestAccounts.NewKeyValue();
 
         var key = await _host.AddKeyAsync(session, value, environment);
@@ -93,6 +94,7 @@ public sealed class VaultServiceTests : IAsyncLifetime
     public async Task Reveal_CiphertextWithFlippedBit_ThrowsClearErrorAndLeavesRowAlone()
     {
         var (_, session, _) = await _host.SignUpAsync();
+        await _host.Services.ConfirmItsYouAsync(session);
         var key = await _host.AddKeyAsync(session, TestAccounts.NewKeyValue());
         var original = (await ReadRowAsync(key.Id)).Ciphertext;
         var tampered = (byte[])original.Clone();
@@ -110,6 +112,7 @@ public sealed class VaultServiceTests : IAsyncLifetime
     public async Task Reveal_CiphertextCopiedIntoAnotherRow_Fails()
     {
         var (_, session, _) = await _host.SignUpAsync();
+        await _host.Services.ConfirmItsYouAsync(session);
         var source = await _host.AddKeyAsync(session, TestAccounts.NewKeyValue(), VaultEnvironment.Prod);
         var target = await _host.AddKeyAsync(session, TestAccounts.NewKeyValue(), VaultEnvironment.Prod);
         var sourceCiphertext = (await ReadRowAsync(source.Id)).Ciphertext;
@@ -122,6 +125,7 @@ public sealed class VaultServiceTests : IAsyncLifetime
     public async Task Reveal_RowMovedToAnotherEnvironment_Fails()
     {
         var (_, session, _) = await _host.SignUpAsync();
+        await _host.Services.ConfirmItsYouAsync(session);
         var key = await _host.AddKeyAsync(session, TestAccounts.NewKeyValue(), VaultEnvironment.Dev);
         await UpdateRowAsync(key.Id, row => row.Environment = VaultEnvironment.Prod);
 
@@ -132,6 +136,7 @@ public sealed class VaultServiceTests : IAsyncLifetime
     public async Task RevealAndCopy_AreRecordedWithWhoWhenWhichKeyEnvironmentAndAddress()
     {
         var (account, session, _) = await _host.SignUpAsync();
+        await _host.Services.ConfirmItsYouAsync(session);
         var key = await _host.AddKeyAsync(session, TestAccounts.NewKeyValue(), VaultEnvironment.Staging, label: "STAGING — OpenAI");
         var origin = new RequestOrigin("203.0.113.7", "Mozilla/5.0 test");
 
@@ -156,7 +161,9 @@ public sealed class VaultServiceTests : IAsyncLifetime
     public async Task OtherAccount_CannotListRevealCopyOrDeleteKeysEvenById()
     {
         var (_, owner, _) = await _host.SignUpAsync(TestAccounts.Email);
+        await _host.Services.ConfirmItsYouAsync(owner);
         var (_, intruder, _) = await _host.SignUpAsync(TestAccounts.OtherEmail);
+        await _host.Services.ConfirmItsYouAsync(intruder);
         var value = TestAccounts.NewKeyValue();
         var key = await _host.AddKeyAsync(owner, value);
 
@@ -173,6 +180,7 @@ public sealed class VaultServiceTests : IAsyncLifetime
     public async Task Delete_RemovesKeyAndRecordsIt()
     {
         var (account, session, _) = await _host.SignUpAsync();
+        await _host.Services.ConfirmItsYouAsync(session);
         var key = await _host.AddKeyAsync(session, TestAccounts.NewKeyValue());
 
         Assert.True(await _host.Vault.DeleteAsync(account.Id, key.Id, TestAccounts.Origin));
@@ -200,6 +208,7 @@ public sealed class VaultServiceTests : IAsyncLifetime
     public async Task Operations_AfterSessionLocked_ThrowVaultLocked()
     {
         var (_, session, _) = await _host.SignUpAsync();
+        await _host.Services.ConfirmItsYouAsync(session);
         var key = await _host.AddKeyAsync(session, TestAccounts.NewKeyValue());
 
         _host.Sessions.Lock(session.Id, VaultLockReason.SignedOut);

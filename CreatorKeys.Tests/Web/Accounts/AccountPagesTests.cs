@@ -220,6 +220,7 @@ public sealed class AccountPagesTests : IDisposable
         var newCode = kit.Document.QuerySelector("[data-testid='recovery-code']")!.TextContent.Trim();
         Assert.NotEqual(firstCode, newCode);
         var newSession = _app.OpenSessions().Single(s => s.Id != session.Id);
+        await _app.Services.ConfirmItsYouAsync(newSession, TestAccounts.NewPassword);
         Assert.Equal(value, await _app.Services.GetRequiredService<VaultService>().RevealAsync(newSession, key.Id, TestAccounts.Origin));
         Assert.Contains("do not match", (await PageClient.For(_app).SignInThroughFormAsync()).Alert, StringComparison.Ordinal);
         // Whoever was signed in with the old password is locked out at once.

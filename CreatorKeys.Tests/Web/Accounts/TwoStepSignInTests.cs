@@ -101,9 +101,18 @@ public sealed class TwoStepSignInTests
         await using var scope = app.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<CreatorKeys.Core.Accounts.Account>>();
         var account = await users.FindByEmailAsync(TestAccounts.Email);
-        var outcome = await scope.ServiceProvider.GetRequiredService<CreatorKeys.Core.Accounts.TwoFactorService>().NewRecoveryCodesAsync(account!, TestAccounts.Password, TestAccounts.Origin);
-        Assert.True(outcome.Succeeded, outcome.Error);
-        return outcome.RecoveryCodes;
+        var session = app.Sessions.Open(CreatorKeys.Core.Accounts.AccountService.Unlock(account!, TestAccounts.Password), emergencyKitPending: false);
+        try
+        {
+            await app.Services.ConfirmItsYouAsync(session);
+            var outcome = await scope.ServiceProvider.GetRequiredService<CreatorKeys.Core.Accounts.TwoFactorService>().NewRecoveryCodesAsync(account!, session, TestAccounts.Origin);
+            Assert.True(outcome.Succeeded, outcome.Error);
+            return outcome.RecoveryCodes;
+        }
+        finally
+        {
+            app.Sessions.Lock(session.Id, CreatorKeys.Core.Vault.VaultLockReason.SignedOut);
+        }
     }
 
     private static TimeSpan VaultSessionStoreWindow() => CreatorKeys.Core.Vault.VaultSessionStore.SecondStepWindow;

@@ -64,6 +64,7 @@ public sealed class VaultLifecycleTests
 
         Assert.Equal(HttpStatusCode.Found, (await restarted.SignInThroughFormAsync()).Status);
         var session2 = Assert.Single(second.OpenSessions());
+        await second.Services.ConfirmItsYouAsync(session2);
         Assert.Equal(value, await second.Services.GetRequiredService<VaultService>().RevealAsync(session2, keyId, TestAccounts.Origin));
     }
 
@@ -73,6 +74,7 @@ public sealed class VaultLifecycleTests
         using var app = AppHost.Start();
         using var client = PageClient.For(app);
         var session = await app.SignUpThroughFormAsync(client);
+        await app.Services.ConfirmItsYouAsync(session);
         var values = new[] { TestAccounts.NewKeyValue(), TestAccounts.NewKeyValue("sk-ant-api03-"), TestAccounts.NewKeyValue("") };
         foreach (var (value, environment) in values.Zip(VaultEnvironments.All))
         {

@@ -362,6 +362,12 @@ public sealed partial class VaultPage
         try
         {
             var session = await CurrentVault.RequireSessionAsync();
+            if (key.Environment == VaultEnvironment.Prod
+                && !await ConfirmItsYouDialog.EnsureAsync(Dialogs, session, Origin, ConfirmItsYouDialog.WhyProdKey))
+            {
+                return null;
+            }
+
             var value = await decrypt(session, key.Id);
             if (value is null)
             {
@@ -376,7 +382,7 @@ public sealed partial class VaultPage
             GoToSignIn();
             return null;
         }
-        catch (RateLimitedException ex)
+        catch (Exception ex) when (ex is RateLimitedException or ConfirmationRequiredException)
         {
             Snackbar.Add(ex.Message, Severity.Warning);
             return null;
