@@ -34,6 +34,18 @@ public sealed class WorkflowService(IDbContextFactory<CreatorKeysDbContext> dbFa
             .ToListAsync(cancellationToken);
     }
 
+    /// <summary>The ids of the account's keys that at least one recorded workflow uses.</summary>
+    public async Task<IReadOnlySet<Guid>> KeyIdsInUseAsync(string accountId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var ids = await db.Workflows.AsNoTracking()
+            .Where(w => w.AccountId == accountId)
+            .SelectMany(w => w.KeyUses.Select(u => u.KeyId))
+            .Distinct()
+            .ToListAsync(cancellationToken);
+        return ids.ToHashSet();
+    }
+
     /// <summary>Adds a workflow, or changes one when <paramref name="workflowId"/> is given. Bad input changes nothing.</summary>
     public async Task<(Workflow? Workflow, IReadOnlyDictionary<string, string> Errors)> SaveAsync(
         string accountId, Guid? workflowId, WorkflowInput input, RequestOrigin origin, CancellationToken cancellationToken = default)

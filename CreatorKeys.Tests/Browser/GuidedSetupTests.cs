@@ -66,11 +66,9 @@ public sealed partial class GuidedSetupTests(BrowserFixture browser)
             }
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Save caps" }).ClickAsync();
-            // Changing PROD caps is a protected change: it needs PROD typed.
-            var confirm = page.GetByRole(AriaRole.Dialog);
-            await confirm.GetByLabel("Type PROD to confirm").FillAsync("PROD");
-            await confirm.GetByRole(AriaRole.Button, new() { Name = "Save caps" }).ClickAsync();
+            // The first caps of keys nothing uses yet cannot break anything live: no PROD to type.
             await page.GetByText("Saved 6 caps.").WaitForAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
             violations.AddRange(await page.SeriousAccessibilityViolationsAsync());
             await page.ScreenshotAsync("setup-3-caps");
 

@@ -38,6 +38,34 @@ public sealed class SettingsPageTests : ComponentTestContext
         Assert.Contains("not encrypted at rest", page.Find("[data-testid='key-ring-warning']").TextContent, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TechnicalWords_StayBehindTechnicalDetailsUntilItIsOpened()
+    {
+        var page = Render<SettingsPage>();
+        string[] technical = ["PBKDF2", "HMAC", "SHA256"];
+
+        var details = page.FindAll("details").Single(d => d.QuerySelector("summary")?.TextContent.Trim() == "Technical details");
+        Assert.False(details.HasAttribute("open"));
+        Assert.Contains("Stretched so guessing it is slow", VisibleText(page), StringComparison.Ordinal);
+        Assert.All(technical, word => Assert.DoesNotContain(word, VisibleText(page), StringComparison.Ordinal));
+
+        // What the browser does when the summary is clicked, or focused and Enter pressed.
+        details.SetAttribute("open", "");
+
+        Assert.All(technical, word => Assert.Contains(word, VisibleText(page), StringComparison.Ordinal));
+    }
+
+    private static string VisibleText(IRenderedComponent<SettingsPage> page) => string.Concat(page.Nodes.Select(VisibleText));
+
+    /// <summary>The text a person sees: a closed native disclosure shows its summary only.</summary>
+    private static string VisibleText(AngleSharp.Dom.INode node) => node switch
+    {
+        AngleSharp.Dom.IElement { LocalName: "details" } details when !details.HasAttribute("open") =>
+            details.QuerySelector("summary")?.TextContent ?? "",
+        AngleSharp.Dom.IElement element => string.Concat(element.ChildNodes.Select(VisibleText)),
+        _ => node.NodeType == AngleSharp.Dom.NodeType.Text ? node.TextContent : "",
+    };
+
     private static AngleSharp.Dom.IElement Budget(IRenderedComponent<SettingsPage> page)
     {
         var label = page.FindAll("label").First(l => l.TextContent.Trim() == "Budget in US dollars per month");

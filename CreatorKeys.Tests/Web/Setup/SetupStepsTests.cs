@@ -178,24 +178,6 @@ public sealed class SetupStepsTests : ComponentTestContext
     }
 
     [Fact]
-    public async Task Caps_ChangingAProdCap_NeedsPRODTyped()
-    {
-        await Vault.AddKeyAsync(Session, new NewKeyInput("OpenAI", VaultEnvironment.Prod, "PROD — OpenAI — Created 2026-11-27", TestAccounts.NewKeyValue(), "openai"), TestAccounts.Origin);
-        var dialogs = Render<MudDialogProvider>();
-        var caps = await RenderCapsAsync();
-
-        InputLabelled(caps, "PROD cap for OpenAI").Change("250");
-        caps.FindAll("button").Single(b => b.TextContent.Contains("Save caps", StringComparison.Ordinal)).Click();
-        dialogs.WaitForElement(".mud-dialog");
-        Assert.Null(Assert.Single(await Vault.ListKeysAsync(Session.AccountId)).MonthlyCapUsd);
-
-        InputLabelled(dialogs, "Type PROD to confirm").Input("PROD");
-        dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Save caps").Click();
-
-        caps.WaitForAssertion(async () => Assert.Equal(250m, Assert.Single(await Vault.ListKeysAsync(Session.AccountId)).MonthlyCapUsd));
-    }
-
-    [Fact]
     public async Task Caps_AmountsTypedButNotSaved_SurviveARefreshOfThePage()
     {
         await AddKeyAsync(TestAccounts.NewKeyValue(), VaultEnvironment.Dev, "DEV — OpenAI — Created 2026-11-27");

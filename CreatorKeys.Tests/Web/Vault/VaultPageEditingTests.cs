@@ -33,9 +33,28 @@ public sealed class VaultPageEditingTests : ComponentTestContext
     }
 
     [Fact]
-    public async Task Edit_ProdKey_NeedsPRODTypedBeforeSaving()
+    public async Task Edit_FirstCapOnAProdKeyNothingUses_SavesWithoutTypingPROD()
     {
         await AddKeyAsync(TestAccounts.NewKeyValue(), VaultEnvironment.Prod, "PROD — OpenAI — Created 2026-11-27");
+        var dialogs = Render<MudDialogProvider>();
+        var page = RenderPage();
+
+        page.WaitForElement("button[aria-label='Edit PROD — OpenAI — Created 2026-11-27']").Click();
+        dialogs.WaitForElement(".mud-dialog");
+        InputLabelled(dialogs, "Monthly spend cap (US dollars, empty for none)").Change("300");
+
+        Assert.DoesNotContain(dialogs.FindAll("label"), l => l.TextContent.Trim() == "Type PROD to confirm");
+        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Save changes").Click();
+
+        await page.WaitForAssertionAsync(async () => Assert.Equal(300m, Assert.Single(await Vault.ListKeysAsync(Session.AccountId)).MonthlyCapUsd));
+    }
+
+    [Fact]
+    public async Task Edit_ProdKey_NeedsPRODTypedBeforeSaving()
+    {
+        // Lowering a PROD cap can stop live work sooner, so it is a protected change.
+        var key = await AddKeyAsync(TestAccounts.NewKeyValue(), VaultEnvironment.Prod, "PROD — OpenAI — Created 2026-11-27");
+        Assert.True((await Vault.UpdateCapAsync(Session.AccountId, key.Id, 500m, false, TestAccounts.Origin)).Succeeded);
         var dialogs = Render<MudDialogProvider>();
         var page = RenderPage();
 

@@ -303,7 +303,7 @@ public sealed partial class VaultPage
             $"“{key.Label}” stays on record but is marked as no longer in use. It keeps working at {key.ProviderName} until you delete it there, which you should do once nothing uses it.",
             "Retire key",
             "Keep it in use",
-            key.Environment == VaultEnvironment.Prod ? "PROD" : null);
+            ProtectedChanges.WordToType(key, KeyChange.Retire));
         if (!confirmed)
         {
             return;
@@ -333,7 +333,7 @@ public sealed partial class VaultPage
             $"The key keeps working at {key.ProviderName} until you delete it there too.",
             "Delete key",
             "Keep it",
-            key.Environment == VaultEnvironment.Prod ? "PROD" : null,
+            ProtectedChanges.WordToType(key, KeyChange.Delete),
             Color.Error);
         if (!confirmed)
         {
