@@ -197,7 +197,9 @@ public sealed partial class CreatorJourneyTests(BrowserFixture browser, ITestOut
         {
             await page.GetByRole(AriaRole.Heading, new() { Name = "Step 2: move every workflow to the new key" }).WaitForAsync();
             await hands.ClickAsync(page.GetByRole(AriaRole.Button, new() { NameRegex = CopyTheNewKey() }));
-            await journey.ConfirmItsYouIfAskedAsync(page.GetByText("Paste it into each workflow."));
+            // The first PROD key this session hands out: the app asks for the password first.
+            await journey.ConfirmItsYouAsync();
+            await page.GetByText("Paste it into each workflow.").WaitForAsync();
             Assert.Equal(newProdValue, await ClipboardAsync(page));
             await hands.CheckAsync(page.GetByRole(AriaRole.Checkbox, new() { Name = "Daily avatar video updated to the new key" }));
             await hands.CheckAsync(page.GetByRole(AriaRole.Checkbox, new() { Name = "Daily avatar video tested and working" }));
@@ -341,7 +343,9 @@ public sealed partial class CreatorJourneyTests(BrowserFixture browser, ITestOut
             await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "PROD (3)" })).ToHaveAttributeAsync("aria-selected", "true");
             await journey.AxeAsync("vault-prod");
             await hands.ClickAsync(page.GetByRole(AriaRole.Button, new() { Name = $"Copy {prodOpenAi}" }));
-            await journey.ConfirmItsYouIfAskedAsync(page.GetByText($"“{prodOpenAi}” copied. Paste it where it is needed."));
+            // A new sign-in: copying a PROD key asks for the password again.
+            await journey.ConfirmItsYouAsync();
+            await page.GetByText($"“{prodOpenAi}” copied. Paste it where it is needed.").WaitForAsync();
             Assert.Equal(newProdValue, await ClipboardAsync(page));
         });
 
@@ -426,9 +430,18 @@ public sealed partial class CreatorJourneyTests(BrowserFixture browser, ITestOut
             await Hands.ClickAsync(Page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = section, Exact = true }));
         }
 
+        /// <summary>Answers the "Confirm it's you" dialog, which must be showing or about to: the password, then Confirm.</summary>
+        public async Task ConfirmItsYouAsync()
+        {
+            var ask = Page.GetByRole(AriaRole.Dialog, new() { Name = "Confirm it's you" });
+            await Hands.TypeAsync(ask.GetByLabel("Your password"), TestAccounts.Password);
+            await Hands.ClickAsync(ask.GetByRole(AriaRole.Button, new() { Name = "Confirm" }));
+            await ask.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        }
+
         /// <summary>
-        /// Where the app asks the creator to confirm it is them (revealing or copying a PROD key, a backup), types
-        /// the password; otherwise goes on once <paramref name="done"/> shows.
+        /// Where the app may ask the creator to confirm it is them (a guarded action more than 10 minutes after the
+        /// last confirmation: the window depends on how fast the journey ran), answers it; then waits for <paramref name="done"/>.
         /// </summary>
         public async Task ConfirmItsYouIfAskedAsync(ILocator done)
         {
@@ -436,8 +449,7 @@ public sealed partial class CreatorJourneyTests(BrowserFixture browser, ITestOut
             await ask.Or(done).First.WaitForAsync();
             if (await ask.IsVisibleAsync())
             {
-                await Hands.TypeAsync(ask.GetByLabel("Your password"), TestAccounts.Password);
-                await Hands.ClickAsync(ask.GetByRole(AriaRole.Button, new() { Name = "Confirm" }));
+                await ConfirmItsYouAsync();
             }
 
             await done.WaitForAsync();
