@@ -21,11 +21,13 @@ public sealed class AppHost : WebApplicationFactory<Program>
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly bool _ownsFolder;
 
-    private AppHost(TempFolder folder, bool ownsFolder, FakeTimeProvider? time, IReadOnlyDictionary<string, string?> settings)
+    private readonly TimeProvider? _clock;
+
+    private AppHost(TempFolder folder, bool ownsFolder, TimeProvider? clock, IReadOnlyDictionary<string, string?> settings)
     {
         Folder = folder;
         _ownsFolder = ownsFolder;
-        Time = time;
+        _clock = clock;
         _settings = settings;
     }
 
@@ -41,7 +43,8 @@ public sealed class AppHost : WebApplicationFactory<Program>
 
     public TempFolder Folder { get; }
 
-    public FakeTimeProvider? Time { get; }
+    /// <summary>The app's clock when the test moves it by hand; null for the system clock or a <see cref="RunningClock"/>.</summary>
+    public FakeTimeProvider? Time => _clock as FakeTimeProvider;
 
     public LogCapture Logs { get; } = new();
 
@@ -51,8 +54,11 @@ public sealed class AppHost : WebApplicationFactory<Program>
 
     public DataFolder DataFolder => Services.GetRequiredService<DataFolder>();
 
-    /// <summary>Starts the app. Pass an existing folder to start it again on the same data.</summary>
-    public static AppHost Start(TempFolder? folder = null, FakeTimeProvider? time = null, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts the app. Pass an existing folder to start it again on the same data, and a clock
+    /// (a <see cref="FakeTimeProvider"/> to move by hand, or a <see cref="RunningClock"/>) to set the app's "now".
+    /// </summary>
+    public static AppHost Start(TempFolder? folder = null, TimeProvider? time = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var host = new AppHost(folder ?? new TempFolder(), folder is null, time, settings ?? new Dictionary<string, string?>());
         host.UseKestrel();
@@ -85,9 +91,9 @@ public sealed class AppHost : WebApplicationFactory<Program>
             logging.AddProvider(Logs);
         });
 
-        if (Time is not null)
+        if (_clock is not null)
         {
-            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
+            builder.ConfigureTestServices(services => services.AddSingleton(_clock));
         }
     }
 

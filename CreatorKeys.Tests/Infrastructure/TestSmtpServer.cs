@@ -116,6 +116,25 @@ public sealed class TestSmtpServer : IAsyncDisposable
         return Messages;
     }
 
+    /// <summary>Waits until a message that matches has arrived (others may arrive before or after it).</summary>
+    public async Task<MimeMessage> WaitForMessageAsync(Func<MimeMessage, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            if (Messages.FirstOrDefault(match) is { } found)
+            {
+                return found;
+            }
+
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || !await _arrived.WaitAsync(left))
+            {
+                throw new TimeoutException($"No matching message at the test SMTP server; it has: {string.Join(" | ", Messages.Select(m => m.Subject))}.");
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
