@@ -66,7 +66,7 @@ public sealed partial class CreatorJourneyTests(BrowserFixture browser, ITestOut
             await journey.ArrivedByFullLoadAsync();
             var code = (await page.GetByLabel("Recovery code").InnerTextAsync()).Trim();
             await journey.AxeAsync("emergency-kit");
-            var kit = await hands.DownloadAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Download the kit" }));
+            var kit = await hands.DownloadAsync(page, page.GetByRole(AriaRole.Link, new() { Name = "Download the kit" }));
             Assert.Equal("CreatorKeys-emergency-kit.txt", kit.SuggestedFilename);
             Assert.Contains(code, Encoding.UTF8.GetString(await ContentAsync(kit)), StringComparison.Ordinal);
             await hands.CheckAsync(page.GetByLabel("I have saved my emergency kit somewhere safe"));
@@ -227,7 +227,7 @@ public sealed partial class CreatorJourneyTests(BrowserFixture browser, ITestOut
             await hands.ChooseAsync(page, page.GetByLabel("Replace this key"), "Another number of days…");
             await hands.TypeAsync(page.GetByLabel("Days between replacements"), "1");
             await hands.ClickAsync(page.GetByRole(AriaRole.Button, new() { Name = "Save schedule" }));
-            await Assertions.Expect(page.GetByText("Every 1 days")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByText("Every day")).ToBeVisibleAsync();
             await Assertions.Expect(page.GetByText($"{tomorrow:yyyy-MM-dd} (due tomorrow)")).ToBeVisibleAsync();
             await journey.AxeAsync("key-due-tomorrow");
         });
@@ -238,7 +238,7 @@ public sealed partial class CreatorJourneyTests(BrowserFixture browser, ITestOut
             await page.GetByRole(AriaRole.Heading, new() { Name = "Email (SMTP)" }).WaitForAsync();
             await hands.TypeAsync(page.GetByLabel("Mail server"), "127.0.0.1");
             await hands.TypeAsync(page.GetByLabel("Port"), smtp.Port.ToString(CultureInfo.InvariantCulture));
-            await hands.ChooseAsync(page, page.GetByLabel("Security"), "None — only for a server on this machine");
+            await hands.ChooseAsync(page, page.GetByLabel("Security"), "None (this machine only)");
             await hands.ClickAsync(page.GetByRole(AriaRole.Button, new() { Name = "Save email settings" }));
             await journey.ConfirmItsYouIfAskedAsync(page.GetByText("Email settings saved."));
             await hands.ClickAsync(page.GetByRole(AriaRole.Button, new() { Name = "Send a test email" }));

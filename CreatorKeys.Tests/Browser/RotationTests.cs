@@ -56,6 +56,8 @@ public sealed class RotationTests(BrowserFixture browser)
             // Step 2: one row per workflow; retiring is not offered until both are tested.
             await page.GetByRole(AriaRole.Heading, new() { Name = "Step 2: move every workflow to the new key" }).WaitForAsync();
             await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Copy the new key ") }).ClickAsync();
+            // A PROD key: the first copy in this sign-in asks "confirm it's you".
+            await BrowserJourney.ConfirmItsYouAsync(page);
             await page.GetByText("Paste it into each workflow.").WaitForAsync();
             Assert.Equal(newValue, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
             Assert.DoesNotContain(newValue, await page.ContentAsync(), StringComparison.Ordinal);

@@ -18,12 +18,14 @@ public sealed class BackupLimitsTests
     {
         await using var source = await CoreHost.StartAsync();
         var (_, session, _) = await source.SignUpAsync();
+        await source.Services.ConfirmItsYouAsync(session);
         await source.AddKeyAsync(session, TestAccounts.NewKeyValue());
         var backup = JsonNode.Parse((await source.Services.GetRequiredService<BackupService>().CreateAsync(session, Passphrase, TestAccounts.Origin)).Content!)!;
         backup["kdf"]!["iterations"] = 1_200_001;
 
         await using var target = await CoreHost.StartAsync();
         var (_, targetSession, _) = await target.SignUpAsync("restored@example.com");
+        await target.Services.ConfirmItsYouAsync(targetSession);
         var result = await target.Services.GetRequiredService<BackupService>().RestoreAsync(targetSession, Encoding.UTF8.GetBytes(backup.ToJsonString()), Passphrase, TestAccounts.Origin);
 
         Assert.False(result.Succeeded);
@@ -36,11 +38,13 @@ public sealed class BackupLimitsTests
     {
         await using var source = await CoreHost.StartAsync(new Dictionary<string, string?> { ["CreatorKeys:Vault:KeyDerivationIterations"] = "1200000" });
         var (_, session, _) = await source.SignUpAsync();
+        await source.Services.ConfirmItsYouAsync(session);
         await source.AddKeyAsync(session, TestAccounts.NewKeyValue());
         var backup = (await source.Services.GetRequiredService<BackupService>().CreateAsync(session, Passphrase, TestAccounts.Origin)).Content!;
 
         await using var target = await CoreHost.StartAsync();
         var (_, targetSession, _) = await target.SignUpAsync("restored@example.com");
+        await target.Services.ConfirmItsYouAsync(targetSession);
         var result = await target.Services.GetRequiredService<BackupService>().RestoreAsync(targetSession, backup, Passphrase, TestAccounts.Origin);
 
         Assert.True(result.Succeeded, result.Error);
@@ -52,11 +56,13 @@ public sealed class BackupLimitsTests
     {
         await using var source = await CoreHost.StartAsync();
         var (_, session, _) = await source.SignUpAsync();
+        await source.Services.ConfirmItsYouAsync(session);
         await source.AddKeyAsync(session, TestAccounts.NewKeyValue());
         var backup = (await source.Services.GetRequiredService<BackupService>().CreateAsync(session, Passphrase, TestAccounts.Origin)).Content!;
 
         await using var target = await CoreHost.StartAsync(new Dictionary<string, string?> { ["CreatorKeys:RateLimits:ExportsPerMinute"] = "2" });
         var (_, targetSession, _) = await target.SignUpAsync("restored@example.com");
+        await target.Services.ConfirmItsYouAsync(targetSession);
         var backups = target.Services.GetRequiredService<BackupService>();
         var first = await backups.RestoreAsync(targetSession, backup, "wrong passphrase number one", TestAccounts.Origin);
         var second = await backups.RestoreAsync(targetSession, backup, "wrong passphrase number two", TestAccounts.Origin);

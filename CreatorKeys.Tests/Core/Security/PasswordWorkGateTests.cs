@@ -73,6 +73,7 @@ public sealed class PasswordWorkGateTests
         });
         var (account, session, recoveryCode) = await host.SignUpAsync();
         await host.AddKeyAsync(session, TestAccounts.NewKeyValue());
+        await host.Services.ConfirmItsYouAsync(session);
         var backups = host.Services.GetRequiredService<BackupService>();
         var backup = (await backups.CreateAsync(session, "lantern orbit pickle meadow", TestAccounts.Origin)).Content!;
         var slow = new SlowDerivation(host.Services.GetRequiredService<PasswordWorkGate>());
@@ -94,6 +95,7 @@ public sealed class PasswordWorkGateTests
 
         var newBackup = await backups.CreateAsync(session, "lantern orbit pickle meadow", TestAccounts.Origin);
         var (_, emptySession, _) = await SignUpOtherAfterAsync(host, slow);
+        await host.Services.ConfirmItsYouAsync(emptySession);
 
         Assert.All(new[] { signUp, change, recover }, o => Assert.Equal(PasswordWorkGate.BusyMessage, o.Errors[AccountOutcome.FormError]));
         Assert.Equal(PasswordWorkGate.BusyMessage, newBackup.Error);

@@ -14,6 +14,7 @@ public sealed class NoStorePageTests
         await client.SubmitAsync("account/sign-up", "sign-up", AppHostExtensions.SignUpFields());
 
         var kit = await client.GetAsync("account/emergency-kit");
+        await client.SubmitAsync("account/two-step", "two-step-confirm", new Dictionary<string, string> { ["Confirm.Password"] = TestAccounts.Password });
         var setup = await client.GetAsync("account/two-step");
         var key = setup.Document.QuerySelector("[data-testid='authenticator-key']")!.TextContent;
         var codes = await client.SubmitAsync("account/two-step", "two-step-on", new Dictionary<string, string>
