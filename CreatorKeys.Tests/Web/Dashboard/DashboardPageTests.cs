@@ -74,6 +74,8 @@ public sealed class DashboardPageTests : ComponentTestContext
         Assert.Equal([5d, 20d, 300d], caps[0].Data.Values);
         Assert.Equal([0d, 0d, 250d], caps[1].Data.Values);
         Assert.Equal(["DEV", "STAGING", "PROD"], mudCharts[0].Instance.ChartLabels);
+        // Grid lines on round numbers: the largest bar is $300, so a line every $100.
+        Assert.Equal(100, ((BarChartOptions)mudCharts[0].Instance.ChartOptions!).YAxisTicks);
 
         // New keys are due after the PROD schedule (90 days) or the test maximum (180 days): none overdue, none this month.
         var due = mudCharts[1].Instance.ChartSeries;
