@@ -11,7 +11,7 @@ namespace CreatorKeys.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class ConfirmItsYouTests(BrowserFixture browser)
 {
-    [Theory(Skip = "Unfinished: the focus does not land in the password field yet (MudDialog focus trap vs FocusAsync); see the confirm branch report")]
+    [Theory]
     [InlineData("desktop", 1280, 900)]
     [InlineData("phone", 390, 844)]
     public async Task RevealProdKey_AsksOnce_KeyboardOnly_DevKeyNeverAsks(string name, int width, int height)
