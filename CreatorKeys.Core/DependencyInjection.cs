@@ -142,6 +142,7 @@ public static class DependencyInjection
         services.AddScoped<AccountService>();
         services.AddScoped<TwoFactorService>();
         services.AddScoped<ConfirmationService>();
+        services.AddScoped<ReplaceVaultKeyCommand>();
         services.AddSingleton<InstallAdmin>();
     }
 

@@ -375,7 +375,7 @@ public sealed class AccountService(
     public string LockedOutMessage() =>
         $"Too many wrong attempts. To protect your vault, signing in is paused for {accountOptions.Value.LockoutMinutes} minutes. Try again after that.";
 
-    private void WrapForPassword(VaultKeyWrap wrap, UnlockedVault vault, string password)
+    internal void WrapForPassword(VaultKeyWrap wrap, UnlockedVault vault, string password)
     {
         wrap.PasswordSalt = VaultCrypto.NewSalt();
         wrap.PasswordIterations = Iterations;
@@ -383,7 +383,7 @@ public sealed class AccountService(
     }
 
     /// <summary>Wraps for a new recovery code; its emergency kit is not saved yet.</summary>
-    private void WrapForRecovery(VaultKeyWrap wrap, UnlockedVault vault, string recoveryCode)
+    internal void WrapForRecovery(VaultKeyWrap wrap, UnlockedVault vault, string recoveryCode)
     {
         wrap.RecoverySalt = VaultCrypto.NewSalt();
         wrap.RecoveryIterations = Iterations;
@@ -393,7 +393,7 @@ public sealed class AccountService(
     }
 
     /// <summary>Runs Identity's password rules before anything is changed; null when the password is acceptable.</summary>
-    private async Task<string?> ValidatePasswordAsync(Account account, string password)
+    internal async Task<string?> ValidatePasswordAsync(Account account, string password)
     {
         if (string.IsNullOrEmpty(password))
         {

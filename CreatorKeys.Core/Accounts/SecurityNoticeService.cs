@@ -20,6 +20,7 @@ public enum SecurityNotice
     TwoFactorRecoveryCodesReplaced,
     BackupDownloaded,
     SignInFromNewAddress,
+    VaultKeyReplaced,
 }
 
 /// <summary>
@@ -90,6 +91,8 @@ public sealed class SecurityNoticeService(
             "If you did not do this, treat every key in the vault as leaked: change your password, then replace (rotate) your keys, PROD first."),
         SecurityNotice.SignInFromNewAddress => ("New sign-in to CreatorKeys from an address not seen before", "Your vault was signed in to from a network address it had not been signed in to from before.",
             "If this was you (a new place, network or phone), there is nothing to do. If not, change your password now and turn on two-step sign-in."),
+        SecurityNotice.VaultKeyReplaced => ("Your CreatorKeys vault key was replaced", "Your vault key was replaced: every key value is now locked with a new vault key, your password opens it (a new one, if you chose one), a new emergency kit was made and the previous recovery code no longer works. Every other signed-in browser was signed out.",
+            "If you did not do this, someone used your signed-in vault: use “Forgot your password?” with your newest emergency kit, or sign in, then change your password and look at Activity in CreatorKeys."),
         _ => throw new ArgumentOutOfRangeException(nameof(notice)),
     };
 

@@ -49,6 +49,7 @@ public static class ActivityText
         ActivityAction.TwoFactorEnabled => "Turned on two-step sign-in",
         ActivityAction.TwoFactorDisabled => "Turned off two-step sign-in",
         ActivityAction.TwoFactorRecoveryCodesReplaced => "Made new two-step recovery codes",
+        ActivityAction.VaultKeyReplaced => "Replaced the vault key (every value locked again with a new key)",
         _ => action.ToString(),
     };
 }

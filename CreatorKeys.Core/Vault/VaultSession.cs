@@ -7,8 +7,8 @@ namespace CreatorKeys.Core.Vault;
 /// </summary>
 public sealed class VaultSession
 {
-    private readonly UnlockedVault _vault;
     private readonly TimeProvider _time;
+    private UnlockedVault _vault;
     private readonly Lock _gate = new();
     private DateTimeOffset _lastActivity;
     private VaultLockReason? _lockReason;
@@ -19,6 +19,7 @@ public sealed class VaultSession
     {
         Id = id;
         _vault = vault;
+        AccountId = vault.AccountId;
         _time = time;
         _lastActivity = time.GetUtcNow();
         OpenedAt = _lastActivity;
@@ -26,7 +27,7 @@ public sealed class VaultSession
 
     public string Id { get; }
 
-    public string AccountId => _vault.AccountId;
+    public string AccountId { get; }
 
     /// <summary>When the creator signed in; the session ends <see cref="VaultOptions.MaxSessionHours"/> later however active.</summary>
     public DateTimeOffset OpenedAt { get; }
@@ -138,13 +139,58 @@ public sealed class VaultSession
     {
         get
         {
-            Touch();
-            return _vault;
+            lock (_gate)
+            {
+                if (_lockReason is not null)
+                {
+                    throw new VaultLockedException();
+                }
+
+                _lastActivity = _time.GetUtcNow();
+                return _vault;
+            }
         }
     }
 
     /// <summary>The unlocked vault, for a check the creator did not ask for (it does not keep the session awake).</summary>
-    internal UnlockedVault VaultWithoutActivity => _vault;
+    internal UnlockedVault VaultWithoutActivity
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _vault;
+            }
+        }
+    }
+
+    /// <summary>
+    /// After the vault key was replaced (docs/decisions/014-replacing-the-vault-key.md): the session goes on with
+    /// <paramref name="newVault"/> and the old key is wiped from memory. Throws <see cref="VaultLockedException"/>
+    /// (and wipes <paramref name="newVault"/>) when the session was locked in the meantime.
+    /// </summary>
+    internal void ReplaceVault(UnlockedVault newVault)
+    {
+        if (newVault.AccountId != AccountId)
+        {
+            throw new ArgumentException("The new vault key belongs to another account.", nameof(newVault));
+        }
+
+        UnlockedVault old;
+        lock (_gate)
+        {
+            if (_lockReason is not null)
+            {
+                newVault.Dispose();
+                throw new VaultLockedException();
+            }
+
+            old = _vault;
+            _vault = newVault;
+        }
+
+        old.Dispose();
+    }
 
     /// <summary>Records activity so the idle timer starts again. Throws once locked.</summary>
     public void Touch()
@@ -174,6 +220,7 @@ public sealed class VaultSession
 
     private bool LockWhen(VaultLockReason reason, Func<DateTimeOffset, bool> condition)
     {
+        UnlockedVault vault;
         lock (_gate)
         {
             if (_lockReason is not null || !condition(_lastActivity))
@@ -184,9 +231,10 @@ public sealed class VaultSession
             _lockReason = reason;
             _pendingRecoveryCode = null;
             _confirmedUntil = null;
+            vault = _vault;
         }
 
-        _vault.Dispose();
+        vault.Dispose();
         return true;
     }
 }
@@ -204,4 +252,7 @@ public enum VaultLockReason
 
     /// <summary>The creator chose "Sign out everywhere" in this or another browser.</summary>
     SignedOutEverywhere,
+
+    /// <summary>The creator replaced the vault key in another browser: this session held the old one.</summary>
+    VaultKeyReplaced,
 }

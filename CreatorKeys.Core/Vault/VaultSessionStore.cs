@@ -90,6 +90,18 @@ public sealed class VaultSessionStore(TimeProvider time, IOptionsMonitor<VaultOp
         }
     }
 
+    /// <summary>Wipes every held vault of an account (sign-ins waiting for their second step hold its vault key).</summary>
+    public void DropHeldOf(string accountId)
+    {
+        foreach (var (id, held) in _held)
+        {
+            if (held.Vault.AccountId == accountId)
+            {
+                DropHeld(id);
+            }
+        }
+    }
+
     public int HeldCount => _held.Count;
 
     /// <summary>

@@ -30,6 +30,7 @@ public static class SignInNotice
         VaultLockReason.PasswordChanged => "password-changed",
         VaultLockReason.Expired => "expired",
         VaultLockReason.SignedOutEverywhere => "signed-out-everywhere",
+        VaultLockReason.VaultKeyReplaced => "vault-key-replaced",
         _ => "restarted",
     };
 
@@ -39,7 +40,9 @@ public static class SignInNotice
         "idle" => $"Your vault locked itself after {autoLockMinutes} minutes without activity, to keep your keys safe. Sign in to unlock it.",
         "password-changed" => "Your password was changed from another window, so this session was locked. Sign in with the new password.",
         "expired" => $"You were signed in for {maxSessionHours} hours, the longest a session lasts here, so your vault locked itself. Sign in again to unlock it.",
-        "signed-out-everywhere" => "You signed out everywhere: every browser and device that was signed in to this account is locked now. Sign in again to unlock your vault here.",
+        "signed-out-everywhere" => "You signed out everywhere: every browser and device that was signed in to this account is locked now. Sign in again to unlock your vault here. "
+            + "If you think someone else had your password or a copy of your data folder, also replace your vault key once you are in (Settings, “Replace my vault key”).",
+        "vault-key-replaced" => "Your vault key was replaced from another browser, so this session was locked. Sign in again with your password (the new one, if you chose one).",
         "restarted" => "CreatorKeys restarted, which locks every vault. Sign in again to unlock yours.",
         _ => null,
     };
