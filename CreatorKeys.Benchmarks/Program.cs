@@ -21,6 +21,11 @@ public static class BenchmarkProgram
             return 0;
         }
 
+        if (args is [VaultKeyReplacementChild.Argument, var dataFolder, var email, var marker])
+        {
+            return await VaultKeyReplacementChild.RunAsync(dataFolder, email, marker);
+        }
+
         if (args is ["seed", var folder, ..])
         {
             return await SeedAsync(folder, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10_000, args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1);

@@ -213,10 +213,12 @@ public sealed class AccountPagesTests : IDisposable
             ["Input.NewPassword"] = TestAccounts.NewPassword,
             ["Input.ConfirmPassword"] = TestAccounts.NewPassword,
         });
-        var kit = await client.GetAsync("account/emergency-kit");
+        var kit = await client.GetAsync(recovered.Location!.TrimStart('/'));
 
         Assert.Equal("/account/emergency-kit", response.Location);
-        Assert.Equal("/account/emergency-kit", recovered.Location);
+        Assert.Equal("/account/emergency-kit?after=recovery", recovered.Location);
+        // After a recovery the kit page says why replacing the vault key may be wanted, and where.
+        Assert.Contains("replace your vault key", kit.Document.QuerySelector("[data-testid='offer-replace-vault-key']")!.TextContent, StringComparison.Ordinal);
         var newCode = kit.Document.QuerySelector("[data-testid='recovery-code']")!.TextContent.Trim();
         Assert.NotEqual(firstCode, newCode);
         var newSession = _app.OpenSessions().Single(s => s.Id != session.Id);
