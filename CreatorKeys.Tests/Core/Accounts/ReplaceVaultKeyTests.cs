@@ -18,7 +18,7 @@ public sealed class ReplaceVaultKeyTests : IAsyncLifetime
 {
     private CoreHost _host = default!;
 
-    public async Task InitializeAsync() => _host = await CoreHost.StartAsync();
+    public async Task InitializeAsync() => _host = await CoreHost.StartAsync(new Dictionary<string, string?> { ["CreatorKeys:Accounts:Registration"] = "Open" });
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
