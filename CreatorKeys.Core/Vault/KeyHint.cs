@@ -31,6 +31,9 @@ public static class KeyHint
         return tail.Length == 0 ? null : tail;
     }
 
+    /// <summary>How to point at this key on the provider's page: "the one ending z59H" (or "it", for a key with no tail).</summary>
+    public static string OneEnding(string hint) => Ending(hint) is { } ending ? $"the one ending {ending}" : "it";
+
     /// <summary>
     /// The leading run up to and including the first '-' or '_' (like <c>sk-</c>, <c>sk_</c>,
     /// <c>r8_</c>), when it is short and leaves most of the value; otherwise nothing.

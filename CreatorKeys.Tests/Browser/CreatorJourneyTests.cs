@@ -45,6 +45,8 @@ public sealed partial class CreatorJourneyTests(BrowserFixture browser, ITestOut
         var values = Services.SelectMany(s => Environments.Select(e => (Service: s, Environment: e))).ToDictionary(k => k, k => NewValue(k.Service));
         string Label(string environment, string service) => $"{environment} — {service} — Created {today:yyyy-MM-dd}";
         var prodOpenAi = Label("PROD", "OpenAI");
+        // Its same-day replacement: the name gets a counter, so the two never look the same (issue 24).
+        var newProdOpenAi = $"{prodOpenAi} (2)";
         var newProdValue = NewValue("OpenAI");
         var total = Stopwatch.StartNew();
 
@@ -191,7 +193,7 @@ public sealed partial class CreatorJourneyTests(BrowserFixture browser, ITestOut
         {
             await page.GetByRole(AriaRole.Heading, new() { Name = "Step 1: create the new key" }).WaitForAsync();
             // Replaced the day it was made: the new key's suggested name differs from the old one's.
-            await Assertions.Expect(page.Locator(".ck-label-suggestion")).ToHaveTextAsync($"{prodOpenAi} (2)");
+            await Assertions.Expect(page.Locator(".ck-label-suggestion")).ToHaveTextAsync(newProdOpenAi);
             await journey.AxeAsync("rotation-1-new-key");
             await hands.TypeAsync(page.GetByLabel("The new key"), newProdValue);
             await hands.ClickAsync(page.GetByRole(AriaRole.Button, new() { Name = "Save the new key" }));
@@ -231,8 +233,8 @@ public sealed partial class CreatorJourneyTests(BrowserFixture browser, ITestOut
         {
             // The new key was created today; replacing it every day makes it due tomorrow.
             await hands.ClickAsync(page.GetByRole(AriaRole.Link, new() { Name = "Open the new key" }));
-            await page.GetByRole(AriaRole.Heading, new() { Name = prodOpenAi }).WaitForAsync();
-            await Assertions.Expect(page.GetByText($"{prodOpenAi} (this one)")).ToBeVisibleAsync();
+            await page.GetByRole(AriaRole.Heading, new() { Name = newProdOpenAi }).WaitForAsync();
+            await Assertions.Expect(page.GetByText($"{newProdOpenAi} (this one)")).ToBeVisibleAsync();
             await hands.ClickAsync(page.GetByRole(AriaRole.Button, new() { Name = "Change the replacement schedule" }));
             await hands.ChooseAsync(page, page.GetByLabel("Replace this key"), "Another number of days…");
             await hands.TypeAsync(page.GetByLabel("Days between replacements"), "1");
@@ -263,7 +265,7 @@ public sealed partial class CreatorJourneyTests(BrowserFixture browser, ITestOut
             await hands.ClickAsync(page.GetByRole(AriaRole.Button, new() { Name = "Check now" }));
             await Assertions.Expect(page.GetByText($"1 new reminder found and emailed to {TestAccounts.Email}. They are also under Notifications.")).ToBeVisibleAsync();
             var reminder = await smtp.WaitForMessageAsync(m => m.Subject == $"1 API key due for rotation soon — first: PROD OpenAI on {tomorrow:yyyy-MM-dd}");
-            Assert.Contains(prodOpenAi, reminder.TextBody, StringComparison.Ordinal);
+            Assert.Contains(newProdOpenAi, reminder.TextBody, StringComparison.Ordinal);
             Assert.DoesNotContain(newProdValue, reminder.TextBody + reminder.HtmlBody, StringComparison.Ordinal);
             await journey.AxeAsync("settings");
         });
@@ -352,10 +354,10 @@ public sealed partial class CreatorJourneyTests(BrowserFixture browser, ITestOut
             await hands.ClickAsync(page.GetByRole(AriaRole.Tab, new() { Name = "PROD (3)" }));
             await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "PROD (3)" })).ToHaveAttributeAsync("aria-selected", "true");
             await journey.AxeAsync("vault-prod");
-            await hands.ClickAsync(page.GetByRole(AriaRole.Button, new() { Name = $"Copy {prodOpenAi}" }));
+            await hands.ClickAsync(page.GetByRole(AriaRole.Button, new() { Name = $"Copy {newProdOpenAi}" }));
             // A new sign-in: copying a PROD key asks for the password again.
             await journey.ConfirmItsYouAsync();
-            await page.GetByText($"“{prodOpenAi}” copied. Paste it where it is needed.").WaitForAsync();
+            await page.GetByText($"“{newProdOpenAi}” copied. Paste it where it is needed.").WaitForAsync();
             Assert.Equal(newProdValue, await ClipboardAsync(page));
         });
 
