@@ -88,7 +88,15 @@ public sealed class ImportService(VaultService vault, ProviderService providers,
         var locked = false;
         foreach (var candidate in candidates.Where(c => c.Include))
         {
-            var input = new NewKeyInput(candidate.ProviderName, candidate.Environment, candidate.Label, candidate.Value, candidate.Provider?.Id, IssueDate: issueDate);
+            // Two keys of one service and environment in one file (or one already stored today) would get the same
+            // suggested name; the vault refuses a second identical name, so a suggested one gets a counter.
+            var label = candidate.Label;
+            if (KeyLabels.Same(label, KeyLabels.SuggestImported(candidate.Environment, candidate.ProviderName, KeyLabels.Today(time))))
+            {
+                label = KeyLabels.Distinct(label, await vault.ListLabelsAsync(session.AccountId, candidate.Environment, candidate.Provider?.Id, candidate.ProviderName, cancellationToken));
+            }
+
+            var input = new NewKeyInput(candidate.ProviderName, candidate.Environment, label, candidate.Value, candidate.Provider?.Id, IssueDate: issueDate);
             KeyChangeResult result;
             try
             {

@@ -21,6 +21,20 @@ public static class KeyHint
     }
 
     /// <summary>
+    /// The last characters of the key as the provider shows them (<c>a1B2</c> of <c>sk-…a1B2</c>): what tells an old key
+    /// from its replacement on the provider's page. Null when the hint has no tail (a short key).
+    /// </summary>
+    public static string? Ending(string hint)
+    {
+        ArgumentNullException.ThrowIfNull(hint);
+        var tail = hint[(hint.LastIndexOf('…') + 1)..];
+        return tail.Length == 0 ? null : tail;
+    }
+
+    /// <summary>How to point at this key on the provider's page: "the one ending z59H" (or "it", for a key with no tail).</summary>
+    public static string OneEnding(string hint) => Ending(hint) is { } ending ? $"the one ending {ending}" : "it";
+
+    /// <summary>
     /// The leading run up to and including the first '-' or '_' (like <c>sk-</c>, <c>sk_</c>,
     /// <c>r8_</c>), when it is short and leaves most of the value; otherwise nothing.
     /// </summary>

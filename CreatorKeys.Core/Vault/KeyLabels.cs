@@ -15,4 +15,46 @@ public static class KeyLabels
 
     /// <summary>Today's date as the app names keys with: the server's local day, the same everywhere.</summary>
     public static DateTimeOffset Today(TimeProvider time) => time.GetLocalNow();
+
+    /// <summary>
+    /// <paramref name="suggested"/>, or, when a key of the same environment and service already has that name, the
+    /// same name with a counter (<c>PROD — OpenAI — Created 2026-12-07 (2)</c>): after a same-day replacement the old
+    /// and the new key must not look the same, at the provider or here.
+    /// </summary>
+    public static string Distinct(string suggested, IEnumerable<string> taken)
+    {
+        var used = taken.Select(Normalize).ToHashSet(StringComparer.Ordinal);
+        if (!used.Contains(Normalize(suggested)))
+        {
+            return suggested;
+        }
+
+        for (var counter = 2; ; counter++)
+        {
+            var candidate = $"{suggested} ({counter.ToString(CultureInfo.InvariantCulture)})";
+            if (!used.Contains(Normalize(candidate)))
+            {
+                return candidate;
+            }
+        }
+    }
+
+    /// <summary>
+    /// How a key reads in a list to choose from: its name, its environment in front only when the name does not say it
+    /// (never "PROD · PROD — OpenAI …"), and the end of the key the provider shows, which tells same-named keys apart:
+    /// <c>PROD — OpenAI — Created 2026-12-07 · ends z59H</c>.
+    /// </summary>
+    public static string ForPicker(KeySummary key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var name = LabelRules.NamesEnvironment(key.Label, key.Environment) ? key.Label : $"{key.Environment.Code()} · {key.Label}";
+        return KeyHint.Ending(key.Hint) is { } ending ? $"{name} · ends {ending}" : name;
+    }
+
+    /// <summary>True when two names read the same to a person: case and spacing do not tell keys apart.</summary>
+    public static bool Same(string? a, string? b) => string.Equals(Normalize(a), Normalize(b), StringComparison.Ordinal);
+
+    /// <summary>A name with its spacing collapsed and its case folded, for comparing names.</summary>
+    public static string Normalize(string? label) =>
+        string.Join(' ', (label ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToUpperInvariant();
 }

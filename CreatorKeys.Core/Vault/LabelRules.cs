@@ -47,6 +47,10 @@ public static partial class LabelRules
         return problems;
     }
 
+    /// <summary>True when the name already says <paramref name="environment"/> (PROD, production, live …).</summary>
+    public static bool NamesEnvironment(string label, VaultEnvironment environment) =>
+        NamesEnvironment(Words(label.Trim()).Select(w => w.ToUpperInvariant()).ToHashSet(StringComparer.Ordinal), environment);
+
     public static bool IsVague(string label)
     {
         var trimmed = label.Trim();

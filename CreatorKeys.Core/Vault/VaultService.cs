@@ -76,6 +76,11 @@ public sealed class VaultService(
             return KeyChangeResult.Invalid(nameof(NewKeyInput.Label), KeyFields.KeyAsNameMessage);
         }
 
+        if (await SameLabelMessageAsync(db, session.AccountId, clean.Environment, clean.ProviderId, clean.ProviderName, clean.Label, exceptKeyId: null, cancellationToken) is { } sameLabel)
+        {
+            return KeyChangeResult.Invalid(nameof(NewKeyInput.Label), sameLabel);
+        }
+
         var shapeWarning = KeyShapes.MismatchWarning(clean.Value, provider, known);
         if (shapeWarning is not null && !acceptShapeWarning)
         {
@@ -365,6 +370,11 @@ public sealed class VaultService(
             return KeyChangeResult.Invalid("", "That key is no longer in your vault.");
         }
 
+        if (await SameLabelMessageAsync(db, accountId, key.Environment, key.ProviderId, key.ProviderName, input.Label!.Trim(), key.Id, cancellationToken) is { } sameLabel)
+        {
+            return KeyChangeResult.Invalid(nameof(EditKeyInput.Label), sameLabel);
+        }
+
         key.Label = input.Label!.Trim();
         key.MonthlyCapUsd = input.MonthlyCapUsd;
         key.CapSetAtProvider = input.CapSetAtProvider && input.MonthlyCapUsd is not null;
@@ -463,6 +473,58 @@ public sealed class VaultService(
         activity.Stage(db, session.AccountId, action, origin, key.Id.ToString(), key.Label, key.Environment);
         await db.SaveChangesAsync(cancellationToken);
         return value;
+    }
+
+    /// <summary>
+    /// The name to suggest for a new key of this environment and service: the convention
+    /// (<see cref="KeyLabels.Suggest"/>, or <see cref="KeyLabels.SuggestImported"/>), with a counter when a key of the
+    /// same environment and service already has that name (a same-day replacement).
+    /// </summary>
+    public async Task<string> SuggestLabelAsync(string accountId, VaultEnvironment environment, string? providerId, string providerName, DateTimeOffset on, bool imported = false, CancellationToken cancellationToken = default)
+    {
+        var suggested = imported ? KeyLabels.SuggestImported(environment, providerName, on) : KeyLabels.Suggest(environment, providerName, on);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return KeyLabels.Distinct(suggested, await LabelsOfServiceAsync(db, accountId, environment, providerId, providerName, exceptKeyId: null, cancellationToken));
+    }
+
+    /// <summary>The names of the account's keys (any status) of one environment and service.</summary>
+    public async Task<IReadOnlyList<string>> ListLabelsAsync(string accountId, VaultEnvironment environment, string? providerId, string providerName, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await LabelsOfServiceAsync(db, accountId, environment, providerId, providerName, exceptKeyId: null, cancellationToken);
+    }
+
+    private static async Task<List<string>> LabelsOfServiceAsync(CreatorKeysDbContext db, string accountId, VaultEnvironment environment, string? providerId, string providerName, Guid? exceptKeyId, CancellationToken cancellationToken)
+    {
+        // Retired and replaced keys count too: the old key of a rotation lives on at the provider until it is deleted there.
+        var keys = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.AccountId == accountId && k.Environment == environment)
+            .Where(k => providerId == null || k.ProviderId == providerId || k.ProviderId == null)
+            .Select(k => new { k.Id, k.ProviderId, k.ProviderName, k.Label })
+            .ToListAsync(cancellationToken);
+        return keys
+            .Where(k => k.Id != exceptKeyId)
+            .Where(k => providerId is not null && k.ProviderId is not null
+                ? string.Equals(k.ProviderId, providerId, StringComparison.OrdinalIgnoreCase)
+                : string.Equals(k.ProviderName.Trim(), providerName.Trim(), StringComparison.OrdinalIgnoreCase))
+            .Select(k => k.Label)
+            .ToList();
+    }
+
+    /// <summary>
+    /// Why <paramref name="label"/> cannot be used: another key of the same environment and service has the same name
+    /// (case and spacing aside). Two keys that look the same get the wrong one deleted at the provider.
+    /// </summary>
+    private static async Task<string?> SameLabelMessageAsync(CreatorKeysDbContext db, string accountId, VaultEnvironment environment, string? providerId, string providerName, string label, Guid? exceptKeyId, CancellationToken cancellationToken)
+    {
+        var taken = await LabelsOfServiceAsync(db, accountId, environment, providerId, providerName, exceptKeyId, cancellationToken);
+        if (!taken.Any(t => KeyLabels.Same(t, label)))
+        {
+            return null;
+        }
+
+        return $"Another {environment.Code()} {providerName.Trim()} key is already named “{label.Trim()}”. Give this one a name you can tell apart, " +
+            $"at the provider too, such as “{KeyLabels.Distinct(label.Trim(), taken)}”.";
     }
 
     private static async Task<ApiKey?> FindByFingerprintAsync(CreatorKeysDbContext db, string accountId, byte[] fingerprint, CancellationToken cancellationToken) =>

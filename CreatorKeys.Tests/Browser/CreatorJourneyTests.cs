@@ -45,6 +45,8 @@ public sealed partial class CreatorJourneyTests(BrowserFixture browser, ITestOut
         var values = Services.SelectMany(s => Environments.Select(e => (Service: s, Environment: e))).ToDictionary(k => k, k => NewValue(k.Service));
         string Label(string environment, string service) => $"{environment} — {service} — Created {today:yyyy-MM-dd}";
         var prodOpenAi = Label("PROD", "OpenAI");
+        // Its same-day replacement: the name gets a counter, so the two never look the same (issue 24).
+        var newProdOpenAi = $"{prodOpenAi} (2)";
         var newProdValue = NewValue("OpenAI");
         var total = Stopwatch.StartNew();
 
@@ -109,23 +111,24 @@ public sealed partial class CreatorJourneyTests(BrowserFixture browser, ITestOut
         await journey.StepAsync("guided setup: caps", async () =>
         {
             await hands.ClickAsync(page.GetByRole(AriaRole.Button, new() { Name = "Next: spend caps" }));
+            // Saved as you go: no save button on the step, an amount is stored when the creator leaves its field.
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = SaveButton() })).ToHaveCountAsync(0);
             await hands.TypeAsync(page.GetByLabel("Budget in US dollars per month"), "500");
-            await hands.ClickAsync(page.GetByRole(AriaRole.Button, new() { Name = "Save budget" }));
+            await page.GetByLabel("Budget in US dollars per month").PressAsync("Tab");
             await page.GetByText("Budget saved: $500 a month.").WaitForAsync();
-            // DEV ($5) and STAGING ($20) come suggested; the creator writes each PROD cap and ticks what is set at the provider.
-            await Assertions.Expect(page.GetByLabel("DEV cap for Runway")).ToHaveValueAsync("5");
-            await Assertions.Expect(page.GetByLabel("STAGING cap for Runway")).ToHaveValueAsync("20");
-            await hands.TypeAsync(page.GetByLabel("PROD cap for OpenAI"), "150");
-            await hands.TypeAsync(page.GetByLabel("PROD cap for ElevenLabs"), "99");
-            await hands.TypeAsync(page.GetByLabel("PROD cap for Runway"), "95");
-            foreach (var checkbox in await page.GetByRole(AriaRole.Checkbox, new() { NameRegex = SetAtProvider() }).AllAsync())
+            // One service at a time, in the keys step's order: type its PROD cap (DEV $5 and STAGING $20 come suggested),
+            // tick it done at the provider, and the next one opens. The very first caps of new keys break nothing live:
+            // no "type PROD" here (issue 20, defect 5).
+            foreach (var (service, prodCap) in new[] { ("OpenAI", "150"), ("ElevenLabs", "99"), ("Runway", "95") })
             {
-                await hands.CheckAsync(checkbox);
+                await Assertions.Expect(page.GetByLabel($"DEV cap for {service}")).ToHaveValueAsync("5");
+                await Assertions.Expect(page.GetByLabel($"STAGING cap for {service}")).ToHaveValueAsync("20");
+                await hands.TypeAsync(page.GetByLabel($"PROD cap for {service}"), prodCap);
+                await hands.CheckAsync(page.GetByRole(AriaRole.Checkbox, new() { Name = $"Done: I set these caps at {service}" }));
+                await Assertions.Expect(page.GetByTestId($"caps-{service}")).ToContainTextAsync("Done at the provider");
             }
 
-            // The very first caps of new keys break nothing live: no "type PROD" here (issue 20, defect 5).
-            await hands.ClickAsync(page.GetByRole(AriaRole.Button, new() { Name = "Save caps" }));
-            await page.GetByText("Saved 9 caps.").WaitForAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
             await journey.AxeAsync("setup-3-caps");
         });
 
@@ -165,7 +168,8 @@ public sealed partial class CreatorJourneyTests(BrowserFixture browser, ITestOut
             await ChooseAsync(journey, dialog, "Runs on", "Make scenario");
             await ChooseAsync(journey, dialog, "Environment", "PROD");
             await hands.TypeAsync(dialog.GetByLabel("Where it lives (optional)"), "https://eu1.make.com/1234/scenarios/5678");
-            await ChooseAsync(journey, dialog, "Key 1", $"PROD · {prodOpenAi}");
+            // The key reads as its name and the end the provider shows, never "PROD · PROD — …" (issue 24).
+            await ChooseAsync(journey, dialog, "Key 1", $"{prodOpenAi} · ends {values[("OpenAI", "PROD")][^4..]}");
             await hands.TypeAsync(dialog.GetByLabel("Name of key 1 in the workflow"), "OPENAI_API_KEY_PROD");
             await journey.AxeAsync("workflow-dialog");
             await hands.ClickAsync(dialog.GetByRole(AriaRole.Button, new() { Name = "Save workflow" }));
@@ -188,6 +192,8 @@ public sealed partial class CreatorJourneyTests(BrowserFixture browser, ITestOut
         await journey.StepAsync("rotation: step 1, the new key", async () =>
         {
             await page.GetByRole(AriaRole.Heading, new() { Name = "Step 1: create the new key" }).WaitForAsync();
+            // Replaced the day it was made: the new key's suggested name differs from the old one's.
+            await Assertions.Expect(page.Locator(".ck-label-suggestion")).ToHaveTextAsync(newProdOpenAi);
             await journey.AxeAsync("rotation-1-new-key");
             await hands.TypeAsync(page.GetByLabel("The new key"), newProdValue);
             await hands.ClickAsync(page.GetByRole(AriaRole.Button, new() { Name = "Save the new key" }));
@@ -208,12 +214,18 @@ public sealed partial class CreatorJourneyTests(BrowserFixture browser, ITestOut
 
         await journey.StepAsync("rotation: steps 3 and 4, retire and finish", async () =>
         {
+            await hands.ClickAsync(page.GetByRole(AriaRole.Button, new() { Name = "Next: retire the old key" }));
             await hands.ClickAsync(page.GetByRole(AriaRole.Button, new() { Name = "Retire the old key" }));
-            await page.GetByRole(AriaRole.Heading, new() { Name = "Step 4: delete the old key at OpenAI" }).WaitForAsync();
+            await page.GetByRole(AriaRole.Heading, new() { Name = "Step 4: finish at OpenAI" }).WaitForAsync();
+            // Both keys have the same name at OpenAI but for the counter: step 4 names them by the ends OpenAI shows.
+            var oldEnd = values[("OpenAI", "PROD")][^4..];
+            await Assertions.Expect(page.GetByText($"delete the one ending {oldEnd} — keep the one ending {newProdValue[^4..]}")).ToBeVisibleAsync();
             await journey.AxeAsync("rotation-4-delete");
-            await hands.CheckAsync(page.GetByLabel("I deleted the old key at the provider"));
+            await hands.CheckAsync(page.GetByRole(AriaRole.Checkbox, new() { Name = $"I set this cap on the key ending {newProdValue[^4..]}" }));
+            await hands.CheckAsync(page.GetByRole(AriaRole.Checkbox, new() { Name = $"I deleted the key ending {oldEnd} at the provider" }));
             await hands.ClickAsync(page.GetByRole(AriaRole.Button, new() { Name = "Finish the rotation" }));
             await page.GetByRole(AriaRole.Heading, new() { Name = "Done" }).WaitForAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Back to the dashboard" })).ToHaveAttributeAsync("href", "/");
             await journey.AxeAsync("rotation-done");
         });
 
@@ -221,8 +233,8 @@ public sealed partial class CreatorJourneyTests(BrowserFixture browser, ITestOut
         {
             // The new key was created today; replacing it every day makes it due tomorrow.
             await hands.ClickAsync(page.GetByRole(AriaRole.Link, new() { Name = "Open the new key" }));
-            await page.GetByRole(AriaRole.Heading, new() { Name = prodOpenAi }).WaitForAsync();
-            await Assertions.Expect(page.GetByText($"{prodOpenAi} (this one)")).ToBeVisibleAsync();
+            await page.GetByRole(AriaRole.Heading, new() { Name = newProdOpenAi }).WaitForAsync();
+            await Assertions.Expect(page.GetByText($"{newProdOpenAi} (this one)")).ToBeVisibleAsync();
             await hands.ClickAsync(page.GetByRole(AriaRole.Button, new() { Name = "Change the replacement schedule" }));
             await hands.ChooseAsync(page, page.GetByLabel("Replace this key"), "Another number of days…");
             await hands.TypeAsync(page.GetByLabel("Days between replacements"), "1");
@@ -253,7 +265,7 @@ public sealed partial class CreatorJourneyTests(BrowserFixture browser, ITestOut
             await hands.ClickAsync(page.GetByRole(AriaRole.Button, new() { Name = "Check now" }));
             await Assertions.Expect(page.GetByText($"1 new reminder found and emailed to {TestAccounts.Email}. They are also under Notifications.")).ToBeVisibleAsync();
             var reminder = await smtp.WaitForMessageAsync(m => m.Subject == $"1 API key due for rotation soon — first: PROD OpenAI on {tomorrow:yyyy-MM-dd}");
-            Assert.Contains(prodOpenAi, reminder.TextBody, StringComparison.Ordinal);
+            Assert.Contains(newProdOpenAi, reminder.TextBody, StringComparison.Ordinal);
             Assert.DoesNotContain(newProdValue, reminder.TextBody + reminder.HtmlBody, StringComparison.Ordinal);
             await journey.AxeAsync("settings");
         });
@@ -342,10 +354,10 @@ public sealed partial class CreatorJourneyTests(BrowserFixture browser, ITestOut
             await hands.ClickAsync(page.GetByRole(AriaRole.Tab, new() { Name = "PROD (3)" }));
             await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "PROD (3)" })).ToHaveAttributeAsync("aria-selected", "true");
             await journey.AxeAsync("vault-prod");
-            await hands.ClickAsync(page.GetByRole(AriaRole.Button, new() { Name = $"Copy {prodOpenAi}" }));
+            await hands.ClickAsync(page.GetByRole(AriaRole.Button, new() { Name = $"Copy {newProdOpenAi}" }));
             // A new sign-in: copying a PROD key asks for the password again.
             await journey.ConfirmItsYouAsync();
-            await page.GetByText($"“{prodOpenAi}” copied. Paste it where it is needed.").WaitForAsync();
+            await page.GetByText($"“{newProdOpenAi}” copied. Paste it where it is needed.").WaitForAsync();
             Assert.Equal(newProdValue, await ClipboardAsync(page));
         });
 
@@ -382,8 +394,8 @@ public sealed partial class CreatorJourneyTests(BrowserFixture browser, ITestOut
         _ => throw new ArgumentOutOfRangeException(nameof(service), service, null),
     };
 
-    [GeneratedRegex("^I set the cap for .* at the provider$")]
-    private static partial Regex SetAtProvider();
+    [GeneratedRegex("^Save")]
+    private static partial Regex SaveButton();
 
     [GeneratedRegex("^Copy the new key ")]
     private static partial Regex CopyTheNewKey();

@@ -14,25 +14,30 @@ public sealed class RotationTests(BrowserFixture browser)
 {
     private const string ProdLabel = "PROD — OpenAI — Created 2026-01-05";
 
-    [Fact]
-    public async Task RotateProdKeyUsedByTwoWorkflows_FromStartToFinish()
+    [Theory]
+    [InlineData(1280, 900)]
+    [InlineData(390, 844)]
+    public async Task RotateProdKeyUsedByTwoWorkflows_FromStartToFinish(int width, int height)
     {
         using var app = AppHost.Start();
-        await using var context = await browser.NewContextAsync(app.BaseAddress);
+        await using var context = await browser.NewContextAsync(app.BaseAddress, width, height);
         var page = await context.NewPageAsync();
-        await page.StepsAsync(nameof(RotateProdKeyUsedByTwoWorkflows_FromStartToFinish), async () =>
+        await page.StepsAsync($"{nameof(RotateProdKeyUsedByTwoWorkflows_FromStartToFinish)}-{width}", async () =>
         {
             var violations = new List<string>();
             await BrowserJourney.SignUpAsync(page);
-            await AddProdKeyAsync(page, TestAccounts.NewKeyValue());
+            var oldValue = TestAccounts.NewKeyValue();
+            await AddProdKeyAsync(page, oldValue);
+            // The picker names the key once, with the end the provider shows (not "PROD · PROD — …").
+            var option = $"{ProdLabel} · ends {oldValue[^4..]}";
 
             // Record two workflows that use it.
             await page.GotoAsync("workflows");
             await page.WaitForInteractiveAsync();
-            await AddWorkflowAsync(page, "Avatar video", "Make scenario", "OPENAI_KEY_PROD");
-            await AddWorkflowAsync(page, "Thumbnails", "Zapier zap", "OPENAI_API_KEY_PROD");
+            await AddWorkflowAsync(page, "Avatar video", "Make scenario", "OPENAI_KEY_PROD", option);
+            await AddWorkflowAsync(page, "Thumbnails", "Zapier zap", "OPENAI_API_KEY_PROD", option);
             violations.AddRange(await page.SeriousAccessibilityViolationsAsync());
-            await page.ScreenshotAsync("rotation-0-workflows");
+            await page.ScreenshotAsync($"rotation-0-workflows-{width}");
 
             // The key's page says where it lives, and starts the rotation.
             await page.GetByRole(AriaRole.Link, new() { Name = ProdLabel }).First.ClickAsync();
@@ -41,7 +46,7 @@ public sealed class RotationTests(BrowserFixture browser)
             await Assertions.Expect(page.GetByText("as OPENAI_KEY_PROD")).ToBeVisibleAsync();
             await Assertions.Expect(page.GetByText("as OPENAI_API_KEY_PROD")).ToBeVisibleAsync();
             violations.AddRange(await page.SeriousAccessibilityViolationsAsync());
-            await page.ScreenshotAsync("rotation-1-key");
+            await page.ScreenshotAsync($"rotation-1-key-{width}");
             await page.GetByRole(AriaRole.Button, new() { Name = "Replace this key" }).ClickAsync();
             await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Start the rotation" }).ClickAsync();
 
@@ -62,6 +67,7 @@ public sealed class RotationTests(BrowserFixture browser)
             Assert.Equal(newValue, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
             Assert.DoesNotContain(newValue, await page.ContentAsync(), StringComparison.Ordinal);
             await Assertions.Expect(page.GetByText("Possible once every workflow above is updated and tested.")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Next: retire the old key" })).ToBeDisabledAsync();
             await page.GetByRole(AriaRole.Checkbox, new() { Name = "Avatar video updated to the new key" }).CheckAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = "Avatar video tested and working" })).ToBeEnabledAsync();
 
@@ -73,22 +79,45 @@ public sealed class RotationTests(BrowserFixture browser)
             await page.GetByRole(AriaRole.Checkbox, new() { Name = "Thumbnails updated to the new key" }).CheckAsync();
             await page.GetByRole(AriaRole.Checkbox, new() { Name = "Thumbnails tested and working" }).CheckAsync();
             violations.AddRange(await page.SeriousAccessibilityViolationsAsync());
-            await page.ScreenshotAsync("rotation-2-checklist");
+            await page.ScreenshotAsync($"rotation-2-checklist-{width}");
 
-            // Step 3: retire; step 4: delete at the provider and finish.
+            // Step 3: retire; step 4: at the provider, cap the new key and delete the old one, then finish.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Next: retire the old key" }).ClickAsync();
+            await page.GetByRole(AriaRole.Heading, new() { Name = "Step 3: retire the old key" }).WaitForAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Retire the old key" }).ClickAsync();
-            await page.GetByRole(AriaRole.Heading, new() { Name = "Step 4: delete the old key at OpenAI" }).WaitForAsync();
-            await page.GetByLabel("I deleted the old key at the provider").CheckAsync();
-            await page.GetByRole(AriaRole.Button, new() { Name = "Finish the rotation" }).ClickAsync();
+            await page.GetByRole(AriaRole.Heading, new() { Name = "Step 4: finish at OpenAI" }).WaitForAsync();
+            await Assertions.Expect(page.GetByText($"delete the one ending {oldValue[^4..]} — keep the one ending {newValue[^4..]}")).ToBeVisibleAsync();
+            var finish = page.GetByRole(AriaRole.Button, new() { Name = "Finish the rotation" });
+            await Assertions.Expect(finish).ToBeDisabledAsync();
+            // The old key had no cap, and two workflows now use the new one: its first cap is a PROD change to confirm.
+            await page.GetByLabel("New key's cap").FillAsync("100");
+            await page.GetByLabel("New key's cap").PressAsync("Tab");
+            var confirm = page.GetByRole(AriaRole.Dialog);
+            await confirm.GetByLabel("Type PROD to confirm").FillAsync("PROD");
+            await confirm.GetByRole(AriaRole.Button, new() { Name = "Save the cap" }).ClickAsync();
+            await confirm.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+            await page.GetByRole(AriaRole.Checkbox, new() { Name = $"I set this cap on the key ending {newValue[^4..]}" }).CheckAsync();
+            await page.GetByRole(AriaRole.Checkbox, new() { Name = $"I deleted the key ending {oldValue[^4..]} at the provider" }).CheckAsync();
+            // Enabled the moment both are ticked.
+            await Assertions.Expect(finish).ToBeEnabledAsync();
+            violations.AddRange(await page.SeriousAccessibilityViolationsAsync());
+            await page.ScreenshotAsync($"rotation-4-at-the-provider-{width}");
+            await finish.ClickAsync();
             await page.GetByRole(AriaRole.Heading, new() { Name = "Done" }).WaitForAsync();
             violations.AddRange(await page.SeriousAccessibilityViolationsAsync());
-            await page.ScreenshotAsync("rotation-3-done");
+            await page.ScreenshotAsync($"rotation-5-done-{width}");
+
+            // "Back to the dashboard" goes there.
+            await page.GetByRole(AriaRole.Link, new() { Name = "Back to the dashboard" }).ClickAsync();
+            await page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Exact = true }).WaitForAsync();
 
             var session = Assert.Single(app.OpenSessions());
             var keys = await app.Services.GetRequiredService<VaultService>().ListKeysAsync(session.AccountId);
             var old = keys.Single(k => k.Label == ProdLabel);
             var fresh = keys.Single(k => k.Status == KeyStatus.Current);
             Assert.Equal(KeyStatus.Previous, old.Status);
+            Assert.True(fresh.CapSetAtProvider);
+            Assert.Equal(100m, fresh.MonthlyCapUsd);
             Assert.Equal(old.SlotId, fresh.SlotId);
             var workflows = await app.Services.GetRequiredService<WorkflowService>().ListAsync(session.AccountId);
             Assert.All(workflows, w => Assert.Equal(fresh.Id, Assert.Single(w.KeyUses).KeyId));
@@ -151,14 +180,14 @@ public sealed class RotationTests(BrowserFixture browser)
         await dialog.WaitForAsync(new() { State = WaitForSelectorState.Detached });
     }
 
-    private static async Task AddWorkflowAsync(IPage page, string name, string platform, string variable)
+    private static async Task AddWorkflowAsync(IPage page, string name, string platform, string variable, string keyOption)
     {
         await page.GetByRole(AriaRole.Button, new() { Name = "Add a workflow" }).First.ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
         await dialog.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
         await ChooseAsync(page, dialog, "Runs on", platform);
         await ChooseAsync(page, dialog, "Environment", "PROD");
-        await ChooseAsync(page, dialog, "Key 1", $"PROD · {ProdLabel}");
+        await ChooseAsync(page, dialog, "Key 1", keyOption);
         await dialog.GetByLabel("Name of key 1 in the workflow").FillAsync(variable);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Save workflow" }).ClickAsync();
         await dialog.WaitForAsync(new() { State = WaitForSelectorState.Detached });

@@ -59,8 +59,8 @@ public sealed partial class SetupNoDeadEndsTests(BrowserFixture browser)
             // The first caps of keys nothing uses yet save without typing PROD.
             await page.GetByRole(AriaRole.Button, new() { Name = "Next: spend caps" }).ClickAsync();
             await page.GetByLabel("PROD cap for OpenAI").FillAsync("150");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Save caps" }).ClickAsync();
-            await page.GetByText("Saved 3 caps.").WaitForAsync();
+            await page.GetByRole(AriaRole.Checkbox, new() { Name = "Done: I set these caps at OpenAI" }).CheckAsync();
+            await Assertions.Expect(page.GetByTestId("caps-OpenAI")).ToContainTextAsync("Done at the provider");
             await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
 
             // The summary stacks on a phone: the PROD cell is on screen, and nothing scrolls sideways.

@@ -53,8 +53,10 @@ public static class AppHostExtensions
 
     public static async Task<KeySummary> AddKeyAsync(this AppHost app, VaultSession session, string value, VaultEnvironment environment = VaultEnvironment.Prod)
     {
-        var result = await app.Services.GetRequiredService<VaultService>()
-            .AddKeyAsync(session, new NewKeyInput("OpenAI", environment, $"{environment.Code()} — OpenAI — test", value), TestAccounts.Origin, acceptShapeWarning: true);
+        var vault = app.Services.GetRequiredService<VaultService>();
+        // A second key of one environment gets a counter: the vault refuses two keys that look the same.
+        var label = KeyLabels.Distinct($"{environment.Code()} — OpenAI — test", await vault.ListLabelsAsync(session.AccountId, environment, null, "OpenAI"));
+        var result = await vault.AddKeyAsync(session, new NewKeyInput("OpenAI", environment, label, value), TestAccounts.Origin, acceptShapeWarning: true);
         Assert.True(result.Succeeded, string.Join(" ", result.Errors.Values));
         return result.Key!;
     }

@@ -67,8 +67,10 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         _folder.Dispose();
     }
 
-    protected async Task<KeySummary> AddKeyAsync(string value, VaultEnvironment environment = VaultEnvironment.Prod, string label = "PROD — OpenAI — main")
+    protected async Task<KeySummary> AddKeyAsync(string value, VaultEnvironment environment = VaultEnvironment.Prod, string? label = null)
     {
+        // Without a name given, a second key gets a counter: the vault refuses two keys of one service and environment that look the same.
+        label ??= KeyLabels.Distinct("PROD — OpenAI — main", await Vault.ListLabelsAsync(Session.AccountId, environment, null, "OpenAI"));
         var result = await Vault.AddKeyAsync(Session, new NewKeyInput("OpenAI", environment, label, value), TestAccounts.Origin, acceptShapeWarning: true);
         Assert.True(result.Succeeded, string.Join(" ", result.Errors.Values));
         return result.Key!;

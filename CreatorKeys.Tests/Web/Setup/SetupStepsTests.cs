@@ -129,15 +129,49 @@ public sealed class SetupStepsTests : ComponentTestContext
     }
 
     [Fact]
-    public async Task Caps_SuggestsDefaultsAndSavesThem()
+    public async Task Caps_TickingDone_SavesTheSuggestedAmountsAsSetAtTheProvider()
     {
         await AddKeyAsync(TestAccounts.NewKeyValue(), VaultEnvironment.Dev, "DEV — OpenAI — Created 2026-11-27");
         var caps = await RenderCapsAsync();
 
         Assert.Equal("5", InputLabelled(caps, "DEV cap for OpenAI").GetAttribute("value"));
-        caps.FindAll("button").Single(b => b.TextContent.Contains("Save caps", StringComparison.Ordinal)).Click();
+        CheckBoxLabelled(caps, "Done: I set these caps at OpenAI").Change(true);
 
         await caps.WaitForAssertionAsync(async () => Assert.Equal(5m, Assert.Single(await Vault.ListKeysAsync(Session.AccountId)).MonthlyCapUsd));
+        Assert.True(Assert.Single(await Vault.ListKeysAsync(Session.AccountId)).CapSetAtProvider);
+    }
+
+    [Fact]
+    public async Task Caps_LeavingAField_SavesItsAmount_WithNoSaveButtonOnTheStep()
+    {
+        await AddKeyAsync(TestAccounts.NewKeyValue(), VaultEnvironment.Staging, "STAGING — OpenAI — Created 2026-11-27");
+        var caps = await RenderCapsAsync();
+
+        InputLabelled(caps, "STAGING cap for OpenAI").Change("12");
+
+        await caps.WaitForAssertionAsync(async () => Assert.Equal(12m, Assert.Single(await Vault.ListKeysAsync(Session.AccountId)).MonthlyCapUsd));
+        // Typed, not yet ticked: saved, but not yet set at the provider.
+        Assert.False(Assert.Single(await Vault.ListKeysAsync(Session.AccountId)).CapSetAtProvider);
+        Assert.DoesNotContain(caps.FindAll("button"), b => b.TextContent.Contains("Save", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Caps_ServicesInTheKeysStepsOrder_OneOpenAtATime_TheNextOpensWhenOneIsDone()
+    {
+        await Setup.SaveProvidersAsync(Session.AccountId, ["runway", "openai"], TestAccounts.Origin);
+        await AddKeyAsync(TestAccounts.NewKeyValue(), VaultEnvironment.Dev, "DEV — OpenAI — Created 2026-11-27");
+        await Vault.AddKeyAsync(Session, new NewKeyInput("Runway", VaultEnvironment.Dev, "DEV — Runway — Created 2026-11-27", TestAccounts.NewKeyValue(), "runway"), TestAccounts.Origin, acceptShapeWarning: true);
+        var caps = await RenderCapsAsync();
+
+        var order = caps.FindAll("[data-testid^='caps-']").Select(e => e.GetAttribute("data-testid")).ToList();
+        Assert.Equal(["caps-Runway", "caps-OpenAI"], order);
+        Assert.NotNull(InputLabelled(caps, "DEV cap for Runway"));
+        Assert.DoesNotContain(caps.FindAll("label"), l => l.TextContent.Contains("DEV cap for OpenAI", StringComparison.Ordinal));
+
+        CheckBoxLabelled(caps, "Done: I set these caps at Runway").Change(true);
+
+        caps.WaitForAssertion(() => Assert.NotNull(InputLabelled(caps, "DEV cap for OpenAI")));
+        Assert.Contains("Done at the provider", caps.Find("[data-testid='caps-Runway']").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -148,9 +182,10 @@ public sealed class SetupStepsTests : ComponentTestContext
         var caps = await RenderCapsAsync();
 
         InputLabelled(caps, "STAGING cap for OpenAI").Change("-3");
-        caps.FindAll("button").Single(b => b.TextContent.Contains("Save caps", StringComparison.Ordinal)).Click();
-
         caps.WaitForAssertion(() => Assert.Contains("A cap cannot be negative", caps.Markup, StringComparison.Ordinal));
+        CheckBoxLabelled(caps, "Done: I set these caps at OpenAI").Change(true);
+
+        caps.WaitForAssertion(() => Assert.Contains("Fix the amount marked above first.", caps.Markup, StringComparison.Ordinal));
         Assert.All(await Vault.ListKeysAsync(Session.AccountId), k => Assert.Null(k.MonthlyCapUsd));
     }
 
@@ -160,7 +195,6 @@ public sealed class SetupStepsTests : ComponentTestContext
         var caps = await RenderCapsAsync();
 
         InputLabelled(caps, "Budget in US dollars per month").Change("9999999");
-        caps.FindAll("button").Single(b => b.TextContent.Contains("Save budget", StringComparison.Ordinal)).Click();
 
         caps.WaitForAssertion(() => Assert.Contains("Check for an extra zero", caps.Markup, StringComparison.Ordinal));
         Assert.Null(await Setup.GetMonthlyBudgetAsync(Session.AccountId));
@@ -178,18 +212,19 @@ public sealed class SetupStepsTests : ComponentTestContext
     }
 
     [Fact]
-    public async Task Caps_AmountsTypedButNotSaved_SurviveARefreshOfThePage()
+    public async Task Caps_AmountsTyped_AreSavedAndSurviveARefreshOfThePage()
     {
         await AddKeyAsync(TestAccounts.NewKeyValue(), VaultEnvironment.Dev, "DEV — OpenAI — Created 2026-11-27");
         var caps = await RenderCapsAsync();
         InputLabelled(caps, "DEV cap for OpenAI").Change("7");
+        await caps.WaitForAssertionAsync(async () => Assert.Equal(7m, Assert.Single(await Vault.ListKeysAsync(Session.AccountId)).MonthlyCapUsd));
 
         // Saving the budget refreshes the whole setup page, which hands the step a fresh overview.
         var fresh = await Setup.GetOverviewAsync(Session.AccountId);
         caps.Render(p => p.Add(s => s.Overview, fresh).Add(s => s.Budget, 100m));
 
         Assert.Equal("7", InputLabelled(caps, "DEV cap for OpenAI").GetAttribute("value"));
-        Assert.Contains("Not saved yet", caps.Markup, StringComparison.Ordinal);
+        Assert.Contains("Saved; set it at the provider", caps.Markup, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -249,6 +284,10 @@ public sealed class SetupStepsTests : ComponentTestContext
     private static void Click<T>(IRenderedComponent<T> component, string ariaLabel)
         where T : IComponent =>
         component.Find($"button[aria-label='{ariaLabel}']").Click();
+
+    private static AngleSharp.Dom.IElement CheckBoxLabelled<T>(IRenderedComponent<T> component, string label)
+        where T : IComponent =>
+        component.FindAll("label").Single(l => l.TextContent.Trim() == label).QuerySelector("input")!;
 
     private static AngleSharp.Dom.IElement InputLabelled<T>(IRenderedComponent<T> component, string label)
         where T : IComponent

@@ -302,7 +302,7 @@ public sealed partial class VaultPage
         var confirmed = await ConfirmActionDialog.AskAsync(
             Dialogs,
             "Retire this key?",
-            $"“{key.Label}” stays on record but is marked as no longer in use. It keeps working at {key.ProviderName} until you delete it there, which you should do once nothing uses it.",
+            $"“{key.Label}” stays on record but is marked as no longer in use. It keeps working at {key.ProviderName} until you delete {KeyHint.OneEnding(key.Hint)} there, which you should do once nothing uses it.",
             "Retire key",
             "Keep it in use",
             ProtectedChanges.WordToType(key, KeyChange.Retire));
@@ -320,7 +320,7 @@ public sealed partial class VaultPage
 
         if (await Vault.RetireKeyAsync(session.AccountId, key.Id, Origin))
         {
-            Snackbar.Add($"“{key.Label}” is retired. Remember to delete it at {key.ProviderName}.", Severity.Info);
+            Snackbar.Add($"“{key.Label}” is retired. Remember to delete {KeyHint.OneEnding(key.Hint)} at {key.ProviderName}.", Severity.Info);
         }
 
         await LoadAsync();
@@ -332,7 +332,7 @@ public sealed partial class VaultPage
             Dialogs,
             "Delete this key?",
             $"“{key.Label}” ({key.Environment.Code()}) and its encrypted value will be removed from CreatorKeys. " +
-            $"The key keeps working at {key.ProviderName} until you delete it there too.",
+            $"The key keeps working at {key.ProviderName} until you delete {KeyHint.OneEnding(key.Hint)} there too.",
             "Delete key",
             "Keep it",
             ProtectedChanges.WordToType(key, KeyChange.Delete),
