@@ -63,7 +63,7 @@ public sealed class SettingsPageTests : ComponentTestContext
     {
         var page = Render<SettingsPage>();
 
-        var visible = VisibleText(page);
+        var visible = System.Text.RegularExpressions.Regex.Replace(VisibleText(page), @"\s+", " ");
         Assert.Contains($"Email reminders to {TestAccounts.Email}: Off", visible, StringComparison.Ordinal);
         Assert.True(visible.IndexOf("Email reminders to", StringComparison.Ordinal) < visible.IndexOf("Your account", StringComparison.Ordinal));
         Assert.Contains("Change password", visible, StringComparison.Ordinal);
