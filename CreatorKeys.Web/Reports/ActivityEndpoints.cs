@@ -100,8 +100,9 @@ internal static class ActivityEndpoints
             return null;
         }
 
+        // In UTC, as the log stores its times: SQLite compares them as text, so a +13:00 bound would sort wrongly.
         var local = value.ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(local, timeZone.GetUtcOffset(local));
+        return new DateTimeOffset(local, timeZone.GetUtcOffset(local)).ToUniversalTime();
     }
 
     private static async Task<IResult> ExportAsync(string? action, string? environment, string? from, string? to, HttpContext http, ActivityService activity, ReminderService reminders, ActionLimits limits, CancellationToken cancellationToken)
