@@ -40,6 +40,7 @@ public static class DependencyInjection
         services.AddScoped<AuthenticationStateProvider, VaultRevalidatingAuthenticationStateProvider>();
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<CurrentVault>();
+        services.AddScoped<CreatorKeys.Web.Components.LocalTime>();
         services.AddScoped<VaultSignIn>();
         services.AddSingleton<SignedOutProof>();
 

@@ -373,7 +373,7 @@ public sealed class AccountService(
     }
 
     public string LockedOutMessage() =>
-        $"Too many wrong attempts. To protect your vault, signing in is paused for {accountOptions.Value.LockoutMinutes} minutes. Try again after that.";
+        $"Too many wrong attempts. To protect your vault, signing in is paused for {CreatorKeys.Core.Text.Wording.Count(accountOptions.Value.LockoutMinutes, "minute")}. Try again after that.";
 
     internal void WrapForPassword(VaultKeyWrap wrap, UnlockedVault vault, string password)
     {

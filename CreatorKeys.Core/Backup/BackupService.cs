@@ -92,7 +92,7 @@ public sealed class BackupService(
         try
         {
             var file = await passwordWork.RunAsync(() => BackupFile.Write(json, passphrase, vaultOptions.Value.KeyDerivationIterations, now), cancellationToken);
-            await activity.RecordAsync(accountId, ActivityAction.BackupCreated, origin, targetName: $"{keys.Count} key(s), {workflows.Count} workflow(s)", cancellationToken: cancellationToken);
+            await activity.RecordAsync(accountId, ActivityAction.BackupCreated, origin, targetName: $"{CreatorKeys.Core.Text.Wording.Count(keys.Count, "key")}, {CreatorKeys.Core.Text.Wording.Count(workflows.Count, "workflow")}", cancellationToken: cancellationToken);
             await notices.NotifyAsync(accountId, SecurityNotice.BackupDownloaded, origin, cancellationToken);
             return new BackupCreateResult(file, $"creatorkeys-backup-{now:yyyy-MM-dd}.ckbackup", null);
         }
@@ -299,7 +299,7 @@ public sealed class BackupService(
 
         var account = await db.Users.SingleAsync(u => u.Id == accountId, cancellationToken);
         account.MonthlyBudgetUsd ??= payload.MonthlyBudgetUsd;
-        activity.Stage(db, accountId, ActivityAction.BackupRestored, origin, targetName: $"{payload.Keys.Count} key(s), {payload.Workflows?.Count ?? 0} workflow(s) from a backup of {madeAt:yyyy-MM-dd}");
+        activity.Stage(db, accountId, ActivityAction.BackupRestored, origin, targetName: $"{CreatorKeys.Core.Text.Wording.Count(payload.Keys.Count, "key")}, {CreatorKeys.Core.Text.Wording.Count(payload.Workflows?.Count ?? 0, "workflow")} from a backup of {madeAt:yyyy-MM-dd}");
         await db.SaveChangesAsync(cancellationToken);
         return new BackupRestoreResult(true, null, payload.Keys.Count, payload.Workflows?.Count ?? 0, madeAt);
     }

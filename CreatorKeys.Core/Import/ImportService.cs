@@ -121,7 +121,7 @@ public sealed class ImportService(VaultService vault, ProviderService providers,
 
         if (stored.Count > 0)
         {
-            await activity.RecordAsync(session.AccountId, ActivityAction.KeysImported, origin, targetName: $"{stored.Count} key(s) from a .env file", cancellationToken: cancellationToken);
+            await activity.RecordAsync(session.AccountId, ActivityAction.KeysImported, origin, targetName: $"{CreatorKeys.Core.Text.Wording.Count(stored.Count, "key")} from a .env file", cancellationToken: cancellationToken);
         }
 
         return new ImportResult(stored, refused, locked);

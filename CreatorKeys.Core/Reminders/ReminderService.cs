@@ -142,7 +142,7 @@ public sealed class ReminderService(
             });
         }
 
-        activity.Stage(db, accountId, ActivityAction.RemindersChecked, origin, targetName: $"{fresh.Count} reminder(s) for {today:yyyy-MM-dd}");
+        activity.Stage(db, accountId, ActivityAction.RemindersChecked, origin, targetName: $"{CreatorKeys.Core.Text.Wording.Count(fresh.Count, "reminder")} for {today:yyyy-MM-dd}");
         try
         {
             await db.SaveChangesAsync(cancellationToken);

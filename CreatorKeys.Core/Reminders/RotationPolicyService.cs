@@ -46,7 +46,7 @@ public sealed class RotationPolicyService(
             version.UpdatedAt = now;
         }
 
-        activity.Stage(db, accountId, ActivityAction.RotationPolicyChanged, origin, key.Id.ToString(), $"{key.Label}: every {days} days", key.Environment);
+        activity.Stage(db, accountId, ActivityAction.RotationPolicyChanged, origin, key.Id.ToString(), $"{key.Label}: {CreatorKeys.Core.Text.Wording.Every(days)}", key.Environment);
         await db.SaveChangesAsync(cancellationToken);
         return PolicyResult.Ok(key.DueOn, 1);
     }
@@ -78,7 +78,7 @@ public sealed class RotationPolicyService(
             key.UpdatedAt = now;
         }
 
-        activity.Stage(db, accountId, ActivityAction.TestCycleFinished, origin, targetName: $"{keys.Count} {environment.Code()} key(s) due now", environment: environment);
+        activity.Stage(db, accountId, ActivityAction.TestCycleFinished, origin, targetName: $"{CreatorKeys.Core.Text.Wording.Count(keys.Count, environment.Code() + " key")} due now", environment: environment);
         await db.SaveChangesAsync(cancellationToken);
         notifier.Notify(accountId);
         return PolicyResult.Ok(null, keys.Count);

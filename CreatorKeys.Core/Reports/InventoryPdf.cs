@@ -73,7 +73,7 @@ public static class InventoryPdf
         var y = Margin;
         gfx.DrawString("Key inventory", fonts.Title, XBrushes.Black, new XPoint(Margin, y + 20));
         y += 34;
-        foreach (var line in Wrap(gfx, $"Account {report.Account} · generated {report.GeneratedAt:yyyy-MM-dd HH:mm} UTC · {report.Filter.Describe()} · {report.Rows.Count} key(s)", fonts.Body, page.Width.Point - 2 * Margin))
+        foreach (var line in Wrap(gfx, $"Account {report.Account} · generated {report.GeneratedAt:yyyy-MM-dd HH:mm} UTC · {report.Filter.Describe()} · {CreatorKeys.Core.Text.Wording.Count(report.Rows.Count, "key")}", fonts.Body, page.Width.Point - 2 * Margin))
         {
             gfx.DrawString(line, fonts.Body, XBrushes.Black, new XPoint(Margin, y));
             y += 14;

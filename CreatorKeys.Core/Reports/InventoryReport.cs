@@ -44,7 +44,7 @@ public sealed record InventoryFilter(
 
         if (DueWithinDays is { } days)
         {
-            parts.Add($"due within {days} days");
+            parts.Add($"due within {CreatorKeys.Core.Text.Wording.Count(days, "day")}");
         }
 
         return parts.Count == 0 ? "All keys" : string.Join(", ", parts);

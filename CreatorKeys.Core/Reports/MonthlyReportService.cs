@@ -76,7 +76,7 @@ public sealed class MonthlyReportService(
                 await using var write = await dbFactory.CreateDbContextAsync(cancellationToken);
                 outbox.Stage(write, account.Id, OutboxMessageKind.MonthlyReport, account.Email!, subject, text, html,
                     new MessageAttachment(InventoryExports.FileName(report, ExportFormat.Pdf), "application/pdf", pdf.ToArray()), dedup);
-                activity.Stage(write, account.Id, ActivityAction.ReportExported, RequestOrigin.System, targetName: $"PDF by monthly email, {report.Rows.Count} key(s)");
+                activity.Stage(write, account.Id, ActivityAction.ReportExported, RequestOrigin.System, targetName: $"PDF by monthly email, {CreatorKeys.Core.Text.Wording.Count(report.Rows.Count, "key")}");
                 await write.SaveChangesAsync(cancellationToken);
                 queued++;
             }

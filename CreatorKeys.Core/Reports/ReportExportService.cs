@@ -22,7 +22,7 @@ public sealed class ReportExportService(InventoryReportService reports, Activity
                 break;
         }
 
-        await activity.RecordAsync(accountId, ActivityAction.ReportExported, origin, targetName: $"{format.ToString().ToUpperInvariant()}, {report.Rows.Count} key(s): {filter.Describe()}", environment: filter.Environment, cancellationToken: cancellationToken);
+        await activity.RecordAsync(accountId, ActivityAction.ReportExported, origin, targetName: $"{format.ToString().ToUpperInvariant()}, {CreatorKeys.Core.Text.Wording.Count(report.Rows.Count, "key")}: {filter.Describe()}", environment: filter.Environment, cancellationToken: cancellationToken);
         return new ExportFile(InventoryExports.FileName(report, format), InventoryExports.ContentType(format), output.ToArray());
     }
 }

@@ -47,7 +47,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh, isolated browser profile (own cookies and storage) at the given viewport.</summary>
-    public async Task<IBrowserContext> NewContextAsync(Uri baseAddress, int width = 1280, int height = 900)
+    public async Task<IBrowserContext> NewContextAsync(Uri baseAddress, int width = 1280, int height = 900, string? timeZoneId = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -55,6 +55,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = width, Height = height },
             AcceptDownloads = true,
             Locale = "en-GB",
+            TimezoneId = timeZoneId,
         });
         await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new BrowserContextGrantPermissionsOptions { Origin = baseAddress.GetLeftPart(UriPartial.Authority) });
         // A ceiling, not a wait: Playwright moves on the moment the page is ready. CI machines have

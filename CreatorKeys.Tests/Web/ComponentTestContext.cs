@@ -36,6 +36,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddCoreServices(configuration);
         Services.AddMudServices();
         Services.AddScoped<CurrentVault>();
+        Services.AddScoped<CreatorKeys.Web.Components.LocalTime>();
         Authorization = AddAuthorization();
     }
 

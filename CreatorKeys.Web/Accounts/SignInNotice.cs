@@ -37,9 +37,9 @@ public static class SignInNotice
     public static string? Message(string? code, int autoLockMinutes, int maxSessionHours = 12) => code switch
     {
         "signed-out" => "You signed out and your vault is locked.",
-        "idle" => $"Your vault locked itself after {autoLockMinutes} minutes without activity, to keep your keys safe. Sign in to unlock it.",
+        "idle" => $"Your vault locked itself after {CreatorKeys.Core.Text.Wording.Count(autoLockMinutes, "minute")} without activity, to keep your keys safe. Sign in to unlock it.",
         "password-changed" => "Your password was changed from another window, so this session was locked. Sign in with the new password.",
-        "expired" => $"You were signed in for {maxSessionHours} hours, the longest a session lasts here, so your vault locked itself. Sign in again to unlock it.",
+        "expired" => $"You were signed in for {CreatorKeys.Core.Text.Wording.Count(maxSessionHours, "hour")}, the longest a session lasts here, so your vault locked itself. Sign in again to unlock it.",
         "signed-out-everywhere" => "You signed out everywhere: every browser and device that was signed in to this account is locked now. Sign in again to unlock your vault here. "
             + "If you think someone else had your password or a copy of your data folder, also replace your vault key once you are in (Settings, “Replace my vault key”).",
         "vault-key-replaced" => "Your vault key was replaced from another browser, so this session was locked. Sign in again with your password (the new one, if you chose one).",

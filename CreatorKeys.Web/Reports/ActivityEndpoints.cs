@@ -32,7 +32,7 @@ internal static class ActivityEndpoints
         return parts.Count == 0 ? "" : "?" + string.Join("&", parts);
     }
 
-    /// <summary>Reads the filter; dates are calendar days in the configured time zone, "to" included.</summary>
+    /// <summary>Reads the filter; dates are calendar days (2026-12-07) in <paramref name="timeZone"/>, "to" included.</summary>
     public static bool TryParse(string? action, string? environment, string? from, string? to, TimeZoneInfo timeZone, out ActivityFilter filter, out string problem)
     {
         filter = ActivityFilter.None;
@@ -100,13 +100,16 @@ internal static class ActivityEndpoints
             return null;
         }
 
+        // In UTC, as the log stores its times: SQLite compares them as text, so a +13:00 bound would sort wrongly.
         var local = value.ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(local, timeZone.GetUtcOffset(local));
+        return new DateTimeOffset(local, timeZone.GetUtcOffset(local)).ToUniversalTime();
     }
 
     private static async Task<IResult> ExportAsync(string? action, string? environment, string? from, string? to, HttpContext http, ActivityService activity, ReminderService reminders, ActionLimits limits, CancellationToken cancellationToken)
     {
-        if (!TryParse(action, environment, from, to, reminders.TimeZone, out var filter, out var problem))
+        // Days are the creator's, in their browser's time zone (the cookie js/theme.js sets), as on the page.
+        var timeZone = Components.LocalTime.Find(http.Request.Cookies[Components.LocalTime.CookieName]) ?? reminders.TimeZone;
+        if (!TryParse(action, environment, from, to, timeZone, out var filter, out var problem))
         {
             return Results.Problem(problem, statusCode: StatusCodes.Status400BadRequest, title: "That activity filter is not valid");
         }

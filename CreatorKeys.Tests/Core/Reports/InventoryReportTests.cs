@@ -116,7 +116,7 @@ public sealed class InventoryReportTests : IAsyncLifetime
         // Nothing a spreadsheet would run: every cell starts with something harmless.
         Assert.All(parsed.SelectMany(r => r), cell => Assert.False(SafeCsvTests.StartsLikeAFormula(cell), cell));
         var activity = await _host.Services.GetRequiredService<ActivityService>().ListRecentAsync(_accountId, 5);
-        Assert.Contains(activity, e => e.Action == ActivityAction.ReportExported && e.TargetName!.StartsWith("CSV, 5 key(s)", StringComparison.Ordinal));
+        Assert.Contains(activity, e => e.Action == ActivityAction.ReportExported && e.TargetName!.StartsWith("CSV, 5 keys", StringComparison.Ordinal));
     }
 
     [Fact]

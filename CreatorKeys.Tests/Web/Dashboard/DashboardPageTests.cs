@@ -34,10 +34,10 @@ public sealed class DashboardPageTests : ComponentTestContext
         var offset = (int)(126 * (1 - ((double)checklist.Score / checklist.MaximumScore)));
         Assert.Contains($"stroke-dashoffset: {offset};", page.Find("circle").GetAttribute("style"), StringComparison.Ordinal);
 
-        Assert.Equal("1 DEV keys", page.Find("[aria-label$='DEV keys']").GetAttribute("aria-label"));
+        Assert.Equal("1 DEV key", page.Find("[aria-label$='DEV key']").GetAttribute("aria-label"));
         Assert.Equal("0", page.Find("[aria-label='0 STAGING keys']").TextContent);
         Assert.Equal("2", page.Find("[aria-label='2 PROD keys']").TextContent);
-        Assert.Contains("key in use", page.Find("[aria-label='1 DEV keys']").ParentElement!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("key in use", page.Find("[aria-label='1 DEV key']").ParentElement!.TextContent, StringComparison.Ordinal);
 
         foreach (var check in checklist.Failed)
         {

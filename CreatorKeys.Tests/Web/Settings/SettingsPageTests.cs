@@ -1,5 +1,6 @@
 using Bunit;
 using CreatorKeys.Core.Setup;
+using CreatorKeys.Tests.Infrastructure;
 using CreatorKeys.Web.Components.Pages.Settings;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -44,6 +45,8 @@ public sealed class SettingsPageTests : ComponentTestContext
         var page = Render<SettingsPage>();
         string[] technical = ["PBKDF2", "HMAC", "SHA256"];
 
+        // The install's settings wait under Advanced; opened, the technical words still wait under their own disclosure.
+        page.Find("[data-testid='advanced']").SetAttribute("open", "");
         var details = page.FindAll("details").Single(d => d.QuerySelector("summary")?.TextContent.Trim() == "Technical details");
         Assert.False(details.HasAttribute("open"));
         Assert.Contains("Stretched so guessing it is slow", VisibleText(page), StringComparison.Ordinal);
@@ -53,6 +56,35 @@ public sealed class SettingsPageTests : ComponentTestContext
         details.SetAttribute("open", "");
 
         Assert.All(technical, word => Assert.Contains(word, VisibleText(page), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Open_WhatACreatorChangesComesFirst_TheInstallsSettingsWaitUnderAdvanced()
+    {
+        var page = Render<SettingsPage>();
+
+        var visible = System.Text.RegularExpressions.Regex.Replace(VisibleText(page), @"\s+", " ");
+        Assert.Contains($"Email reminders to {TestAccounts.Email}: Off", visible, StringComparison.Ordinal);
+        Assert.True(visible.IndexOf("Email reminders to", StringComparison.Ordinal) < visible.IndexOf("Your account", StringComparison.Ordinal));
+        Assert.Contains("Change password", visible, StringComparison.Ordinal);
+        var advanced = page.Find("[data-testid='advanced']");
+        Assert.False(advanced.HasAttribute("open"));
+        Assert.Equal("Advanced — for whoever runs this CreatorKeys", advanced.QuerySelector("summary")!.TextContent.Trim());
+        // Key ring, mail server, scheduler and limits: all there, none in view until Advanced is opened.
+        string[] install = ["key ring", "Email (SMTP)", "Scheduler", "Sign-in pauses after", "STARTTLS"];
+        Assert.All(install, word => Assert.Contains(word, advanced.TextContent, StringComparison.Ordinal));
+        Assert.All(install, word => Assert.DoesNotContain(word, visible, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Open_FromTurnOnEmailReminders_AdvancedIsOpenAtTheMailServer()
+    {
+        Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("settings?advanced=mail");
+
+        var page = Render<SettingsPage>();
+
+        Assert.True(page.Find("[data-testid='advanced']").HasAttribute("open"));
+        Assert.Contains("Email (SMTP)", page.Find("#mail-server").TextContent, StringComparison.Ordinal);
     }
 
     private static string VisibleText(IRenderedComponent<SettingsPage> page) => string.Concat(page.Nodes.Select(VisibleText));

@@ -51,6 +51,11 @@ public static class AppTheme
             {
                 FontFamily = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"],
             },
+            // Button text as written ("Add a key"), not Material's ALL CAPS: calmer, and read as words.
+            Button =
+            {
+                TextTransform = "none",
+            },
         },
     };
 }

@@ -25,6 +25,16 @@
     }
   };
   apply();
+  // The browser's time zone, for the dates the server prints (read from this cookie on the next request).
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    // Over HTTPS the server reads only __Host- cookies (Network/HostPrefixedCookies.cs).
+    var https = location.protocol === "https:";
+    var cookie = (https ? "__Host-" : "") + "ck-tz=" + encodeURIComponent(zone || "");
+    if (zone && document.cookie.split("; ").indexOf(cookie) === -1) {
+      document.cookie = cookie + "; path=/; max-age=31536000; SameSite=Lax" + (https ? "; Secure" : "");
+    }
+  } catch { /* no Intl or no cookies: dates show in UTC and say so */ }
   if (window.MutationObserver) {
     new MutationObserver(apply).observe(document.documentElement, { attributes: true, attributeFilter: ["class"] });
   }
