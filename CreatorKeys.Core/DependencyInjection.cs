@@ -82,6 +82,7 @@ public static class DependencyInjection
         services.AddSingleton<VaultService>();
         services.AddSingleton<ProviderService>();
         services.AddProviderConnections(configuration);
+        services.AddSingleton<StoredKeyChecks>();
         services.AddSingleton<SetupService>();
         services.AddSingleton<SecurityChecklistService>();
         services.AddSingleton<ImportService>();

@@ -47,4 +47,5 @@ public enum ActivityAction
     TwoFactorEnabled,
     TwoFactorDisabled,
     TwoFactorRecoveryCodesReplaced,
+    KeyChecked,
 }

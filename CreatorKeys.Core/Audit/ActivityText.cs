@@ -49,6 +49,7 @@ public static class ActivityText
         ActivityAction.TwoFactorEnabled => "Turned on two-step sign-in",
         ActivityAction.TwoFactorDisabled => "Turned off two-step sign-in",
         ActivityAction.TwoFactorRecoveryCodesReplaced => "Made new two-step recovery codes",
+        ActivityAction.KeyChecked => "Asked a provider whether a key works",
         _ => action.ToString(),
     };
 }

@@ -20,7 +20,6 @@ public sealed class FakeProviders : IDisposable
         Server = WireMockServer.Start();
         var values = new Dictionary<string, string?>
         {
-            [$"{ProviderConnectionOptions.Section}:TimeoutSeconds"] = "1",
             [$"{ProviderConnectionOptions.Section}:RetryDelayMilliseconds"] = "0",
         };
         foreach (var provider in ProviderCases.All)

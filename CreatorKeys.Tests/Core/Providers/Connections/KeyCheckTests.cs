@@ -119,7 +119,7 @@ public sealed class KeyCheckTests
     public async Task A_provider_that_does_not_answer_in_time_is_tried_twice_then_reported()
     {
         var provider = ProviderCases.Get("anthropic");
-        using var fake = new FakeProviders();
+        using var fake = new FakeProviders(new Dictionary<string, string?> { [$"{ProviderConnectionOptions.Section}:TimeoutSeconds"] = "1" });
         fake.Server.Given(Request.Create().WithPath(provider.Path).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithBody(provider.WorksBody).WithDelay(TimeSpan.FromSeconds(5)));
 
@@ -129,10 +129,9 @@ public sealed class KeyCheckTests
 
         Assert.Equal(KeyCheckOutcome.NoAnswer, result.Outcome);
         Assert.Contains("did not answer", result.Message, StringComparison.Ordinal);
-        // WireMock logs a request only once it has answered, so the two attempts show in the time taken: one
-        // 1-second attempt ends near 1 s; a second after it near 2 s; the 5-second answer is never waited for.
+        // The 5-second answer was never waited for (it would have been "works"). WireMock logs a request only once
+        // it has answered, so the retry shows in the time taken: one 1-second attempt would end near 1 s.
         Assert.True(took >= TimeSpan.FromSeconds(1.9), $"a timed-out attempt should be tried once more; the call ended after {took}");
-        Assert.True(took < TimeSpan.FromSeconds(4.5), $"the 1-second timeout should end the call well before the 5-second answer; it took {took}");
     }
 
     [Fact]
