@@ -7,6 +7,7 @@ using CreatorKeys.Core.Email;
 using CreatorKeys.Core.Import;
 using CreatorKeys.Core.Leaks;
 using CreatorKeys.Core.Providers;
+using CreatorKeys.Core.Providers.Connections;
 using CreatorKeys.Core.Reminders;
 using CreatorKeys.Core.Reports;
 using CreatorKeys.Core.Rotation;
@@ -80,6 +81,8 @@ public static class DependencyInjection
         services.AddSingleton<ActivitySealKey>();
         services.AddSingleton<VaultService>();
         services.AddSingleton<ProviderService>();
+        services.AddProviderConnections(configuration);
+        services.AddSingleton<StoredKeyChecks>();
         services.AddSingleton<SetupService>();
         services.AddSingleton<SecurityChecklistService>();
         services.AddSingleton<ImportService>();

@@ -48,4 +48,5 @@ public enum ActivityAction
     TwoFactorDisabled,
     TwoFactorRecoveryCodesReplaced,
     VaultKeyReplaced,
+    KeyChecked,
 }

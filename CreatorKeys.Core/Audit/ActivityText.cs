@@ -50,6 +50,7 @@ public static class ActivityText
         ActivityAction.TwoFactorDisabled => "Turned off two-step sign-in",
         ActivityAction.TwoFactorRecoveryCodesReplaced => "Made new two-step recovery codes",
         ActivityAction.VaultKeyReplaced => "Replaced the vault key (every value locked again with a new key)",
+        ActivityAction.KeyChecked => "Asked a provider whether a key works",
         _ => action.ToString(),
     };
 }

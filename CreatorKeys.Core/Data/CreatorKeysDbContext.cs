@@ -50,6 +50,8 @@ public sealed class CreatorKeysDbContext(DbContextOptions<CreatorKeysDbContext> 
 
     public DbSet<ActivityCheckpoint> ActivityCheckpoints => Set<ActivityCheckpoint>();
 
+    public DbSet<Providers.Connections.KeyCheckRecord> KeyChecks => Set<Providers.Connections.KeyCheckRecord>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

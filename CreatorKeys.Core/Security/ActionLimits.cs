@@ -11,6 +11,9 @@ public enum LimitedAction
 
     /// <summary>Downloading a report, the activity log or a backup.</summary>
     Export,
+
+    /// <summary>Asking a provider whether a stored key works (the value is decrypted to send it).</summary>
+    KeyCheck,
 }
 
 /// <summary>
@@ -26,7 +29,12 @@ public sealed class ActionLimits(IOptions<RateLimitOptions> options) : IDisposab
         PartitionedRateLimiter.Create<(LimitedAction Action, string AccountId), (LimitedAction, string)>(key =>
             RateLimitPartition.GetSlidingWindowLimiter(key, k => new SlidingWindowRateLimiterOptions
             {
-                PermitLimit = k.Item1 == LimitedAction.Reveal ? options.Value.RevealsPerMinute : options.Value.ExportsPerMinute,
+                PermitLimit = k.Item1 switch
+                {
+                    LimitedAction.Reveal => options.Value.RevealsPerMinute,
+                    LimitedAction.KeyCheck => options.Value.KeyChecksPerMinute,
+                    _ => options.Value.ExportsPerMinute,
+                },
                 Window = TimeSpan.FromMinutes(1),
                 SegmentsPerWindow = 6,
                 QueueLimit = 0,
@@ -63,6 +71,7 @@ public sealed class RateLimitedException(LimitedAction action) : Exception(Messa
     public static string MessageFor(LimitedAction action) => action switch
     {
         LimitedAction.Reveal => "You revealed or copied many keys in the last minute. To keep your vault safe, CreatorKeys pauses this for a moment: wait a minute, then try again.",
+        LimitedAction.KeyCheck => "You checked many keys with their providers in the last minute. CreatorKeys pauses checks for a moment so the providers do not block you: wait a minute, then try again.",
         _ => "You downloaded many reports or backups in the last minute. To keep your vault safe, CreatorKeys pauses downloads for a moment: wait a minute, then try again.",
     };
 }

@@ -15,6 +15,10 @@ public sealed class RateLimitOptions
     [Range(1, 10_000)]
     public int RevealsPerMinute { get; set; } = 30;
 
+    /// <summary>Keys one account may check with their providers a minute ("Check all my keys" included).</summary>
+    [Range(1, 10_000)]
+    public int KeyChecksPerMinute { get; set; } = 60;
+
     /// <summary>Downloads (inventory reports, activity log, encrypted backups) one account may make a minute.</summary>
     [Range(1, 10_000)]
     public int ExportsPerMinute { get; set; } = 10;

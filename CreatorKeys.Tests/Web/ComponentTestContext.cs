@@ -25,10 +25,17 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     private readonly TempFolder _folder = new();
 
     protected ComponentTestContext()
+        : this(null)
+    {
+    }
+
+    /// <summary>With extra settings on top of the data folder (a fake provider's address, say).</summary>
+    protected ComponentTestContext(IDictionary<string, string?>? settings)
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
+        var values = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { [DataFolder.SettingName] = _folder.Path };
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { [DataFolder.SettingName] = _folder.Path })
+            .AddInMemoryCollection(values)
             .Build();
         Services.AddSingleton<IConfiguration>(configuration);
         Services.AddLogging();

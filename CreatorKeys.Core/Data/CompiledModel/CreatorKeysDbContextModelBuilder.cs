@@ -11,7 +11,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
     public partial class CreatorKeysDbContextModel
     {
         private CreatorKeysDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("7030c5da-fdba-408a-a623-61445abaaf8b"), entityTypeCount: 22)
+            : base(skipDetectChanges: false, modelId: new Guid("4c5bcff6-ebfa-42ce-945c-9b7efa97730d"), entityTypeCount: 23)
         {
         }
 
@@ -25,6 +25,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
             var activityEntry = ActivityEntryEntityType.Create(this);
             var mailSettingsRecord = MailSettingsRecordEntityType.Create(this);
             var outboxMessage = OutboxMessageEntityType.Create(this);
+            var keyCheckRecord = KeyCheckRecordEntityType.Create(this);
             var customProvider = CustomProviderEntityType.Create(this);
             var reminder = ReminderEntityType.Create(this);
             var keyRotation = KeyRotationEntityType.Create(this);
@@ -46,6 +47,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
             ActivityCheckpointEntityType.CreateForeignKey1(activityCheckpoint, account);
             ActivityEntryEntityType.CreateForeignKey1(activityEntry, account);
             OutboxMessageEntityType.CreateForeignKey1(outboxMessage, account);
+            KeyCheckRecordEntityType.CreateForeignKey1(keyCheckRecord, apiKey);
             CustomProviderEntityType.CreateForeignKey1(customProvider, account);
             ReminderEntityType.CreateForeignKey1(reminder, account);
             ReminderEntityType.CreateForeignKey2(reminder, apiKey);
@@ -73,6 +75,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
             ActivityEntryEntityType.CreateAnnotations(activityEntry);
             MailSettingsRecordEntityType.CreateAnnotations(mailSettingsRecord);
             OutboxMessageEntityType.CreateAnnotations(outboxMessage);
+            KeyCheckRecordEntityType.CreateAnnotations(keyCheckRecord);
             CustomProviderEntityType.CreateAnnotations(customProvider);
             ReminderEntityType.CreateAnnotations(reminder);
             KeyRotationEntityType.CreateAnnotations(keyRotation);

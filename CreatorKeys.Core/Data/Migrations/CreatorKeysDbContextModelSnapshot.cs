@@ -340,6 +340,38 @@ namespace CreatorKeys.Core.Data.Migrations
                     b.ToTable("Outbox");
                 });
 
+            modelBuilder.Entity("CreatorKeys.Core.Providers.Connections.KeyCheckRecord", b =>
+                {
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CheckedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("HttpStatus")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("KeyId");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("KeyChecks", (string)null);
+                });
+
             modelBuilder.Entity("CreatorKeys.Core.Providers.CustomProvider", b =>
                 {
                     b.Property<string>("AccountId")
@@ -933,6 +965,15 @@ namespace CreatorKeys.Core.Data.Migrations
                         .WithMany()
                         .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("CreatorKeys.Core.Providers.Connections.KeyCheckRecord", b =>
+                {
+                    b.HasOne("CreatorKeys.Core.Vault.ApiKey", null)
+                        .WithOne()
+                        .HasForeignKey("CreatorKeys.Core.Providers.Connections.KeyCheckRecord", "KeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("CreatorKeys.Core.Providers.CustomProvider", b =>
