@@ -1,0 +1,113 @@
+using System.Text.RegularExpressions;
+using CreatorKeys.Core.Providers;
+using CreatorKeys.Core.Rotation;
+using CreatorKeys.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace CreatorKeys.Tests.Browser;
+
+/// <summary>
+/// The screenshots the user guide shows (docs/screenshots), taken from a realistic account (<see cref="DesignAccount"/>):
+/// the dashboard, every setup step, the vault, a key's page, every rotation step, reports, activity and settings,
+/// each at 1280 and 390 px as <c>&lt;page&gt;-1280.png</c> / <c>&lt;page&gt;-390.png</c> in the test output's
+/// screenshots folder. Each page must also pass axe with no serious or critical finding, so this is a test, not
+/// only a camera. Copy a fresh set into docs/screenshots after a change to the look.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class DesignScreenshotTests(BrowserFixture browser)
+{
+    private static readonly (int Width, int Height)[] Widths = [(1280, 900), (390, 844)];
+
+    [Fact]
+    public async Task EveryPageAtBothWidths_IsAxeCleanAndSavedForTheGuide()
+    {
+        using var app = AppHost.Start();
+        await using var context = await browser.NewContextAsync(app.BaseAddress);
+        var page = await context.NewPageAsync();
+        var violations = new List<string>();
+        var saved = new List<string>();
+        await page.StepsAsync(nameof(EveryPageAtBothWidths_IsAxeCleanAndSavedForTheGuide), async () =>
+        {
+            await BrowserJourney.SignUpAsync(page);
+            var account = await DesignAccount.FillAsync(app);
+
+            async Task ShootAsync(string name, string path, Func<Task>? arrange = null)
+            {
+                foreach (var (width, height) in Widths)
+                {
+                    // A fresh load at each width: the menu beside or over the page is chosen as the page starts.
+                    await page.SetViewportSizeAsync(width, height);
+                    await page.GotoAsync(path);
+                    await page.WaitForInteractiveAsync();
+                    await page.Locator("h1").First.WaitForAsync();
+                    await page.Locator(".mud-progress-linear").First.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+                    if (arrange is not null)
+                    {
+                        await arrange();
+                    }
+
+                    violations.AddRange((await page.SeriousAccessibilityViolationsAsync()).Select(v => $"[{name} {width}] {v}"));
+                    await page.ScreenshotAsync($"{name}-{width}");
+                    saved.Add($"{name}-{width}");
+                }
+            }
+
+            await ShootAsync("dashboard", "");
+
+            // Setup, step by step ("Next: …" moves on).
+            await ShootAsync("setup-1-services", "setup");
+            await ShootAsync("setup-2-keys", "setup", () => NextStepsAsync(page, 1));
+            await ShootAsync("setup-3-caps", "setup", () => NextStepsAsync(page, 2));
+            await ShootAsync("setup-4-summary", "setup", () => NextStepsAsync(page, 3));
+
+            await ShootAsync("vault", "vault", () => page.GetByRole(AriaRole.Tab, new() { NameRegex = new Regex("^PROD ") }).ClickAsync());
+            await ShootAsync("key", $"vault/keys/{account.OpenAiProd.Id}");
+            await ShootAsync("workflows", "workflows");
+            await ShootAsync("rotation", "rotation");
+
+            // A rotation of the OpenAI PROD key (used by "Avatar video"), shot at each step.
+            var rotations = app.Services.GetRequiredService<RotationService>();
+            var accountId = account.Session.AccountId;
+            var rotation = (await rotations.StartAsync(accountId, account.OpenAiProd.Id, RotationReason.Scheduled, null, TestAccounts.Origin)).Rotation!.Id;
+            await ShootAsync("rotation-1-new-key", $"rotation/{rotation}");
+            var (_, added) = await rotations.AddNewKeyAsync(account.Session, rotation, null, DesignAccount.ValueFor(ProviderCatalog.Shipped.Find("openai")!), TestAccounts.Origin);
+            Assert.True(added?.Succeeded);
+            var task = Assert.Single((await rotations.GetAsync(accountId, rotation))!.Tasks);
+            await rotations.SetUpdatedAsync(accountId, rotation, task.Id, true, TestAccounts.Origin);
+            await ShootAsync("rotation-2-workflows", $"rotation/{rotation}");
+            await rotations.SetTestedAsync(accountId, rotation, task.Id, true, TestAccounts.Origin);
+            Assert.True((await rotations.ContinueToRetireAsync(accountId, rotation)).Rotation is not null);
+            await ShootAsync("rotation-3-retire", $"rotation/{rotation}");
+            await rotations.RetireOldKeyAsync(accountId, rotation, null, TestAccounts.Origin);
+            await ShootAsync("rotation-4-delete-old", $"rotation/{rotation}");
+            await rotations.CompleteAsync(accountId, rotation, TestAccounts.Origin);
+            await ShootAsync("rotation-5-done", $"rotation/{rotation}");
+
+            await ShootAsync("reports", "reports");
+            await ShootAsync("activity", "activity");
+            await ShootAsync("settings", "settings");
+        });
+
+        Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
+        Assert.Equal(34, saved.Count);
+        Assert.All(saved, name => Assert.True(new FileInfo(Path.Combine(AppContext.BaseDirectory, "screenshots", name + ".png")).Length > 10_000, $"{name}.png is empty."));
+    }
+
+    /// <summary>Presses "Next: …" <paramref name="count"/> times, waiting for each step's button to change.</summary>
+    private static async Task NextStepsAsync(IPage page, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var next = page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Next: ") });
+            var before = (await next.InnerTextAsync()).Trim();
+            await next.ClickAsync();
+            // The next step is on when the button names the one after it (or, on the last step, is gone).
+            await page.WaitForFunctionAsync(
+                "before => { const b = [...document.querySelectorAll('button')].find(b => b.textContent.trim().startsWith('Next: ')); return !b || b.textContent.trim() !== before; }",
+                before);
+        }
+
+        await page.WaitForAnimationsAsync();
+    }
+}
