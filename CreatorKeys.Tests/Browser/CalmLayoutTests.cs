@@ -43,7 +43,7 @@ public sealed class CalmLayoutTests(BrowserFixture browser)
             await Assertions.Expect(menu).ToBeVisibleAsync();
             await Assertions.Expect(more).ToHaveAttributeAsync("aria-expanded", "true");
             var edit = menu.GetByRole(AriaRole.Menuitem, new() { Name = $"Edit {label}" });
-            var retire = menu.GetByRole(AriaRole.Menuitem, new() { Name = $"Retire {label}" });
+            var retire = menu.GetByRole(AriaRole.Menuitem, new() { Name = $"Stop using {label}" });
             var delete = menu.GetByRole(AriaRole.Menuitem, new() { Name = $"Delete {label}" });
             await Assertions.Expect(edit).ToBeFocusedAsync();
             await Assertions.Expect(retire).ToHaveTextAsync("Stop using");

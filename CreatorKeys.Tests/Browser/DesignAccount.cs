@@ -76,8 +76,9 @@ public sealed class DesignAccount
         var rotations = services.GetRequiredService<RotationService>();
         var started = await rotations.StartAsync(session.AccountId, heyGenProd.Id, RotationReason.Scheduled, null, TestAccounts.Origin);
         account.RotationInProgress = started.Rotation!.Id;
-        var (_, added) = await rotations.AddNewKeyAsync(session, account.RotationInProgress, null, ValueFor(ProviderCatalog.Shipped.Find("heygen")!), TestAccounts.Origin, acceptShapeWarning: true);
-        Assert.True(added?.Succeeded, "The rotation's new key was not saved.");
+        var (_, added) = await rotations.AddNewKeyAsync(session, account.RotationInProgress, $"PROD — HeyGen — Created {now:yyyy-MM-dd} (new)",
+            ValueFor(ProviderCatalog.Shipped.Find("heygen")!), TestAccounts.Origin, acceptShapeWarning: true);
+        Assert.True(added?.Succeeded, "The rotation's new key was not saved: " + string.Join(" ", added?.Errors.Values ?? []));
         keys.Add(added!.Key!);
 
         account.Keys = keys;

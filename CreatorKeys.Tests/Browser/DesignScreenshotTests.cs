@@ -71,8 +71,9 @@ public sealed class DesignScreenshotTests(BrowserFixture browser)
             var accountId = account.Session.AccountId;
             var rotation = (await rotations.StartAsync(accountId, account.OpenAiProd.Id, RotationReason.Scheduled, null, TestAccounts.Origin)).Rotation!.Id;
             await ShootAsync("rotation-1-new-key", $"rotation/{rotation}");
-            var (_, added) = await rotations.AddNewKeyAsync(account.Session, rotation, null, DesignAccount.ValueFor(ProviderCatalog.Shipped.Find("openai")!), TestAccounts.Origin);
-            Assert.True(added?.Succeeded);
+            var (_, added) = await rotations.AddNewKeyAsync(account.Session, rotation, $"{account.OpenAiProd.Label} (new)",
+                DesignAccount.ValueFor(ProviderCatalog.Shipped.Find("openai")!), TestAccounts.Origin, acceptShapeWarning: true);
+            Assert.True(added?.Succeeded, "The new key was not saved: " + string.Join(" ", added?.Errors.Values ?? []));
             var task = Assert.Single((await rotations.GetAsync(accountId, rotation))!.Tasks);
             await rotations.SetUpdatedAsync(accountId, rotation, task.Id, true, TestAccounts.Origin);
             await ShootAsync("rotation-2-workflows", $"rotation/{rotation}");
