@@ -56,10 +56,10 @@ public sealed class DesignScreenshotTests(BrowserFixture browser)
             await ShootAsync("dashboard", "");
 
             // Setup, step by step ("Next: …" moves on).
-            await ShootAsync("setup-1-services", "setup");
-            await ShootAsync("setup-2-keys", "setup", () => NextStepsAsync(page, 1));
-            await ShootAsync("setup-3-caps", "setup", () => NextStepsAsync(page, 2));
-            await ShootAsync("setup-4-summary", "setup", () => NextStepsAsync(page, 3));
+            await ShootAsync("setup-1-services", "setup", () => GoToSetupStepAsync(page, 0));
+            await ShootAsync("setup-2-keys", "setup", () => GoToSetupStepAsync(page, 1));
+            await ShootAsync("setup-3-caps", "setup", () => GoToSetupStepAsync(page, 2));
+            await ShootAsync("setup-4-summary", "setup", () => GoToSetupStepAsync(page, 3));
 
             await ShootAsync("vault", "vault", () => page.GetByRole(AriaRole.Tab, new() { NameRegex = new Regex("^PROD ") }).ClickAsync());
             await ShootAsync("key", $"vault/keys/{account.OpenAiProd.Id}");
@@ -95,18 +95,30 @@ public sealed class DesignScreenshotTests(BrowserFixture browser)
         Assert.All(saved, name => Assert.True(new FileInfo(Path.Combine(AppContext.BaseDirectory, "screenshots", name + ".png")).Length > 10_000, $"{name}.png is empty."));
     }
 
-    /// <summary>Presses "Next: …" <paramref name="count"/> times, waiting for each step's button to change.</summary>
-    private static async Task NextStepsAsync(IPage page, int count)
+    /// <summary>
+    /// Opens setup step <paramref name="index"/> (0 = the first): setup reopens where the creator left it, so this
+    /// presses "Back" to the first step, then "Next: …" <paramref name="index"/> times, each time waiting for the
+    /// step to change (the "Next: …" button names the step after it; on the last step it is gone).
+    /// </summary>
+    private static async Task GoToSetupStepAsync(IPage page, int index)
     {
-        for (var i = 0; i < count; i++)
+        const string NextText = "() => ([...document.querySelectorAll('button')].find(b => b.textContent.trim().startsWith('Next: '))?.textContent.trim() ?? 'none')";
+        async Task PressAsync(ILocator button)
         {
-            var next = page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Next: ") });
-            var before = (await next.InnerTextAsync()).Trim();
-            await next.ClickAsync();
-            // The next step is on when the button names the one after it (or, on the last step, is gone).
-            await page.WaitForFunctionAsync(
-                "before => { const b = [...document.querySelectorAll('button')].find(b => b.textContent.trim().startsWith('Next: ')); return !b || b.textContent.trim() !== before; }",
-                before);
+            var before = await page.EvaluateAsync<string>(NextText);
+            await button.ClickAsync();
+            await page.WaitForFunctionAsync($"before => ({NextText})() !== before", before);
+        }
+
+        var back = page.GetByRole(AriaRole.Button, new() { Name = "Back", Exact = true });
+        while (await back.IsEnabledAsync())
+        {
+            await PressAsync(back);
+        }
+
+        for (var i = 0; i < index; i++)
+        {
+            await PressAsync(page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Next: ") }));
         }
 
         await page.WaitForAnimationsAsync();
