@@ -13,6 +13,12 @@ public sealed class ProviderInfo
 
     public required ProviderCategory Category { get; init; }
 
+    /// <summary>
+    /// The provider's small mark, a file the app ships under wwwroot (e.g. <c>img/providers/openai.svg</c>), never an
+    /// address on the internet; null for a service the creator added (the app shows a plain key mark).
+    /// </summary>
+    public string? Logo { get; init; }
+
     /// <summary>Where the creator creates and deletes keys (https), if known.</summary>
     public string? KeysPageUrl { get; init; }
 

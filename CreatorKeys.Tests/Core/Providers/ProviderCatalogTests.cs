@@ -111,6 +111,29 @@ public sealed partial class ProviderCatalogTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(ProviderIds))]
+    public void Logo_IsASmallFileTheAppShips_NotAnAddress(string id)
+    {
+        var provider = Catalog.Find(id)!;
+
+        Assert.NotNull(provider.Logo);
+        Assert.Matches(LogoPath(), provider.Logo);
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "CreatorKeys.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var file = Path.Combine(root!.FullName, "CreatorKeys.Web", "wwwroot", provider.Logo!);
+        Assert.True(File.Exists(file), $"{id}: {provider.Logo} is not in CreatorKeys.Web/wwwroot.");
+        var svg = File.ReadAllText(file);
+        Assert.True(svg.Length < 2_000, $"{id}: a logo is a small mark.");
+        // Drawn here, self-contained: nothing it draws is fetched from elsewhere (the only address is the SVG namespace).
+        Assert.DoesNotContain("href", svg, StringComparison.OrdinalIgnoreCase);
+        Assert.Single(Regex.Matches(svg, "https?://"));
+    }
+
     [Fact]
     public void Parse_UnknownCategory_Fails()
     {
@@ -118,6 +141,9 @@ public sealed partial class ProviderCatalogTests
 
         Assert.ThrowsAny<Exception>(() => ProviderCatalog.Parse(Json));
     }
+
+    [GeneratedRegex(@"^img/providers/[a-z0-9-]+\.svg$")]
+    private static partial Regex LogoPath();
 
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
     private static partial Regex Slug();

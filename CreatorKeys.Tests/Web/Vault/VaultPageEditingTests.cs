@@ -80,7 +80,7 @@ public sealed class VaultPageEditingTests : ComponentTestContext
         var dialogs = Render<MudDialogProvider>();
         var page = RenderPage();
 
-        page.WaitForElement("button[aria-label='Retire PROD — old']").Click();
+        page.WaitForElement("button[aria-label='Stop using PROD — old']").Click();
         dialogs.WaitForElement(".mud-dialog");
         var confirm = () => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Retire key");
         Assert.True(confirm().HasAttribute("disabled"));
