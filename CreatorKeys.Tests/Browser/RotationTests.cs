@@ -84,7 +84,7 @@ public sealed class RotationTests(BrowserFixture browser)
             // Step 3: retire; step 4: at the provider, cap the new key and delete the old one, then finish.
             await page.GetByRole(AriaRole.Button, new() { Name = "Next: retire the old key" }).ClickAsync();
             await page.GetByRole(AriaRole.Heading, new() { Name = "Step 3: retire the old key" }).WaitForAsync();
-            await page.GetByRole(AriaRole.Button, new() { Name = "Retire the old key" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Retire the old key", Exact = true }).ClickAsync();
             await page.GetByRole(AriaRole.Heading, new() { Name = "Step 4: finish at OpenAI" }).WaitForAsync();
             await Assertions.Expect(page.GetByText($"delete the one ending {oldValue[^4..]} — keep the one ending {newValue[^4..]}")).ToBeVisibleAsync();
             var finish = page.GetByRole(AriaRole.Button, new() { Name = "Finish the rotation" });
