@@ -98,7 +98,7 @@ public sealed class SecurityNoticeService(
 
     private static (string Text, string Html) Compose(string subject, string what, string ifNotYou, DateTimeOffset at, RequestOrigin origin, string baseAddress)
     {
-        var when = at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+        var when = CreatorKeys.Core.Text.Wording.MomentUtc(at);
         var address = string.IsNullOrEmpty(origin.IpAddress) ? "unknown" : origin.IpAddress;
         var browser = string.IsNullOrEmpty(origin.UserAgent) ? "unknown" : origin.UserAgent;
         var activity = $"{baseAddress.TrimEnd('/')}/activity";

@@ -299,7 +299,7 @@ public sealed class BackupService(
 
         var account = await db.Users.SingleAsync(u => u.Id == accountId, cancellationToken);
         account.MonthlyBudgetUsd ??= payload.MonthlyBudgetUsd;
-        activity.Stage(db, accountId, ActivityAction.BackupRestored, origin, targetName: $"{CreatorKeys.Core.Text.Wording.Count(payload.Keys.Count, "key")}, {CreatorKeys.Core.Text.Wording.Count(payload.Workflows?.Count ?? 0, "workflow")} from a backup of {madeAt:yyyy-MM-dd}");
+        activity.Stage(db, accountId, ActivityAction.BackupRestored, origin, targetName: $"{CreatorKeys.Core.Text.Wording.Count(payload.Keys.Count, "key")}, {CreatorKeys.Core.Text.Wording.Count(payload.Workflows?.Count ?? 0, "workflow")} from a backup of {(madeAt is { } made ? CreatorKeys.Core.Text.Wording.Day(DateOnly.FromDateTime(made.UtcDateTime)) : "an unknown day")}");
         await db.SaveChangesAsync(cancellationToken);
         return new BackupRestoreResult(true, null, payload.Keys.Count, payload.Workflows?.Count ?? 0, madeAt);
     }

@@ -36,7 +36,7 @@ public static class ReminderDigest
         text.Append("Replacing (rotating) a key means creating a new one at the provider, moving your workflows to it, then deleting the old one. CreatorKeys walks you through it.\n\n");
         foreach (var key in ordered)
         {
-            text.Append(CultureInfo.InvariantCulture, $"- {Urgency(key, today)}: {key.Environment.Code()} {key.ProviderName} — \"{key.Label}\" ({key.Hint}), due {key.DueOn:yyyy-MM-dd}\n");
+            text.Append(CultureInfo.InvariantCulture, $"- {Urgency(key, today)}: {key.Environment.Code()} {key.ProviderName} — \"{key.Label}\" ({key.Hint}), due {CreatorKeys.Core.Text.Wording.Day(key.DueOn)}\n");
             text.Append(CultureInfo.InvariantCulture, $"  Start replacing it: {Link(root, key)}\n");
         }
 
@@ -62,7 +62,7 @@ public static class ReminderDigest
                 .Append(WebUtility.HtmlEncode(Urgency(key, today))).Append("</td><td style=\"padding:8px 0\">")
                 .Append("<strong>").Append(WebUtility.HtmlEncode($"{key.Environment.Code()} {key.ProviderName}")).Append("</strong> — ")
                 .Append(WebUtility.HtmlEncode(key.Label)).Append(" <code>").Append(WebUtility.HtmlEncode(key.Hint)).Append("</code><br>")
-                .Append("Due ").Append(key.DueOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(" · ")
+                .Append("Due ").Append(CreatorKeys.Core.Text.Wording.Day(key.DueOn)).Append(" · ")
                 .Append("<a href=\"").Append(WebUtility.HtmlEncode(Link(root, key))).Append("\">Start replacing it</a></td></tr>");
         }
 
@@ -98,7 +98,7 @@ public static class ReminderDigest
         }
 
         var first = keys.OrderBy(k => k.DueOn).First();
-        return $"{noun} due for rotation soon — first: {Name(first)} on {first.DueOn:yyyy-MM-dd}";
+        return $"{noun} due for rotation soon — first: {Name(first)} on {CreatorKeys.Core.Text.Wording.Day(first.DueOn)}";
     }
 
     private static string Names(IReadOnlyList<DigestKey> keys)

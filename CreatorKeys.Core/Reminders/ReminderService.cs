@@ -142,7 +142,7 @@ public sealed class ReminderService(
             });
         }
 
-        activity.Stage(db, accountId, ActivityAction.RemindersChecked, origin, targetName: $"{CreatorKeys.Core.Text.Wording.Count(fresh.Count, "reminder")} for {today:yyyy-MM-dd}");
+        activity.Stage(db, accountId, ActivityAction.RemindersChecked, origin, targetName: $"{CreatorKeys.Core.Text.Wording.Count(fresh.Count, "reminder")} for {CreatorKeys.Core.Text.Wording.Day(today)}");
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -244,7 +244,7 @@ public sealed record Notification(
 
     public string Headline => Point.Stage switch
     {
-        ReminderStage.Upcoming => $"{Environment.Code()} {ProviderName} is due for replacement on {DueOn:yyyy-MM-dd}",
+        ReminderStage.Upcoming => $"{Environment.Code()} {ProviderName} is due for replacement on {CreatorKeys.Core.Text.Wording.Day(DueOn)}",
         ReminderStage.Due => $"{Environment.Code()} {ProviderName} is due for replacement",
         _ => $"{Environment.Code()} {ProviderName} is overdue for replacement",
     };

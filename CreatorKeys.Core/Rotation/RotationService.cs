@@ -308,7 +308,7 @@ public sealed class RotationService(
         rotation.CompletedAt = now;
         rotation.UpdatedAt = now;
         var nextDue = Reminders.RotationSchedule.DueOn(fresh.IssuedAt, fresh.CreatedAt, fresh.RotationDays, null, reminderOptions.Value.ResolveTimeZone());
-        activity.Stage(db, accountId, ActivityAction.RotationCompleted, origin, fresh.Id.ToString(), $"{fresh.Label}; next due {nextDue:yyyy-MM-dd}", fresh.Environment);
+        activity.Stage(db, accountId, ActivityAction.RotationCompleted, origin, fresh.Id.ToString(), $"{fresh.Label}; next due {CreatorKeys.Core.Text.Wording.Day(nextDue)}", fresh.Environment);
         // The old key's reminders are answered: they no longer count as unread.
         foreach (var reminder in await db.Reminders.Where(r => r.ApiKeyId == old.Id && r.ReadAt == null).ToListAsync(cancellationToken))
         {

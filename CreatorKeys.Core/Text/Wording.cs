@@ -19,6 +19,15 @@ public static class Wording
     /// <summary>"Every day", "Every 90 days" (for the start of a sentence or a list item).</summary>
     public static string EveryCapitalised(int days) => "E" + Every(days)[1..];
 
+    /// <summary>
+    /// A day the way people read it, with its year, for texts that outlive the page (emails, reminders, activity):
+    /// "7 Dec 2026". Pages say "7 Dec" through the browser's time zone (DateText); file names keep 2026-12-07.
+    /// </summary>
+    public static string Day(DateOnly day) => day.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+
+    /// <summary>A moment in UTC for emails, which have no browser to ask: "7 Dec 2026, 08:05 UTC".</summary>
+    public static string MomentUtc(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy, HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
     /// <summary>"$300", "$1,250", "$12.50": whole amounts without a decimal point.</summary>
     public static string Money(decimal amount) => CapRules.Money(amount);
 

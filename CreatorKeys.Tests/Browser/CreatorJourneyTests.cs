@@ -270,7 +270,7 @@ public sealed partial class CreatorJourneyTests(BrowserFixture browser, ITestOut
             await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Notifications, none unread" })).ToBeVisibleAsync();
             await hands.ClickAsync(page.GetByRole(AriaRole.Button, new() { Name = "Check now" }));
             await Assertions.Expect(page.GetByText($"1 new reminder found and emailed to {TestAccounts.Email}. They are also under Notifications.")).ToBeVisibleAsync();
-            var reminder = await smtp.WaitForMessageAsync(m => m.Subject == $"1 API key due for rotation soon — first: PROD OpenAI on {tomorrow:yyyy-MM-dd}");
+            var reminder = await smtp.WaitForMessageAsync(m => m.Subject == $"1 API key due for rotation soon — first: PROD OpenAI on {tomorrow:d MMM yyyy}");
             Assert.Contains(newProdOpenAi, reminder.TextBody, StringComparison.Ordinal);
             Assert.DoesNotContain(newProdValue, reminder.TextBody + reminder.HtmlBody, StringComparison.Ordinal);
             await journey.AxeAsync("settings");
@@ -279,7 +279,7 @@ public sealed partial class CreatorJourneyTests(BrowserFixture browser, ITestOut
         await journey.StepAsync("the bell", async () =>
         {
             await hands.ClickAsync(page.GetByRole(AriaRole.Link, new() { Name = "Notifications, 1 unread" }));
-            await page.GetByRole(AriaRole.Heading, new() { Name = $"New: PROD OpenAI is due for replacement on {tomorrow:yyyy-MM-dd}" }).WaitForAsync();
+            await page.GetByRole(AriaRole.Heading, new() { Name = $"New: PROD OpenAI is due for replacement on {tomorrow:d MMM yyyy}" }).WaitForAsync();
             await journey.AxeAsync("notifications");
             await hands.ClickAsync(page.GetByRole(AriaRole.Button, new() { NameRegex = MarkAsRead() }));
             await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Notifications, none unread" })).ToBeVisibleAsync();

@@ -19,6 +19,13 @@ public sealed class DesignScreenshotTests(BrowserFixture browser)
 {
     private static readonly (int Width, int Height)[] Widths = [(1280, 900), (390, 844)];
 
+    /// <summary>The visible filled buttons and button-links on the page, by their text.</summary>
+    private const string FilledButtons = """
+        () => [...document.querySelectorAll('.mud-button-filled')]
+            .filter(b => b.checkVisibility({ contentVisibilityAuto: true, opacityProperty: true, visibilityProperty: true }))
+            .map(b => b.textContent.trim())
+        """;
+
     [Fact]
     public async Task EveryPageAtBothWidths_IsAxeCleanAndSavedForTheGuide()
     {
@@ -48,6 +55,13 @@ public sealed class DesignScreenshotTests(BrowserFixture browser)
                     }
 
                     violations.AddRange((await page.SeriousAccessibilityViolationsAsync()).Select(v => $"[{name} {width}] {v}"));
+                    // One filled (primary) action per view: the others are outlined or text buttons.
+                    var filled = await page.EvaluateAsync<string[]>(FilledButtons);
+                    if (filled.Length > 1)
+                    {
+                        violations.Add($"[{name} {width}] {filled.Length} filled buttons: {string.Join(" | ", filled)}");
+                    }
+
                     await page.ScreenshotAsync($"{name}-{width}");
                     saved.Add($"{name}-{width}");
                 }
@@ -88,10 +102,14 @@ public sealed class DesignScreenshotTests(BrowserFixture browser)
             await ShootAsync("reports", "reports");
             await ShootAsync("activity", "activity");
             await ShootAsync("settings", "settings");
+            await ShootAsync("notifications", "notifications");
+            await ShootAsync("providers", "providers");
+            await ShootAsync("import", "vault/import");
+            await ShootAsync("leak-check", "rotation/leak-check");
         });
 
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
-        Assert.Equal(34, saved.Count);
+        Assert.Equal(42, saved.Count);
         Assert.All(saved, name => Assert.True(new FileInfo(Path.Combine(AppContext.BaseDirectory, "screenshots", name + ".png")).Length > 10_000, $"{name}.png is empty."));
     }
 

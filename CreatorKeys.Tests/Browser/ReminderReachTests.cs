@@ -35,6 +35,8 @@ public sealed class ReminderReachTests(BrowserFixture browser)
             await page.WaitForInteractiveAsync();
             var banner = page.GetByTestId("reminder-banner");
             await Assertions.Expect(banner).ToContainTextAsync("Reminder emails are off.");
+            // The sentences keep their space ("… under Notifications. Turn on email reminders: …").
+            await Assertions.Expect(banner).ToContainTextAsync("under Notifications. Turn on email reminders:");
             await Assertions.Expect(banner.GetByRole(AriaRole.Link, new() { Name = "Turn on email reminders" })).ToBeVisibleAsync();
             violations.AddRange(await page.SeriousAccessibilityViolationsAsync());
             await page.ScreenshotAsync($"reach-dashboard-banner-{width}");

@@ -43,7 +43,7 @@ public sealed class ReminderTests(BrowserFixture browser)
             await Assertions.Expect(page.GetByTestId("check-result")).ToHaveTextAsync($"1 new reminder found and emailed to {TestAccounts.Email}. They are also under Notifications.");
             await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Notifications, 1 unread" })).ToBeVisibleAsync();
             var message = Assert.Single(await smtp.WaitForMessagesAsync(1));
-            Assert.Equal($"1 API key due for rotation soon — first: PROD OpenAI on {due:yyyy-MM-dd}", message.Subject);
+            Assert.Equal($"1 API key due for rotation soon — first: PROD OpenAI on {due:d MMM yyyy}", message.Subject);
             Assert.DoesNotContain(value, message.TextBody + message.HtmlBody, StringComparison.Ordinal);
             await Assertions.Expect(page.GetByTestId("outbox")).ToContainTextAsync("sent");
             violations.AddRange(await page.SeriousAccessibilityViolationsAsync());
@@ -51,7 +51,7 @@ public sealed class ReminderTests(BrowserFixture browser)
 
             // The bell leads to the reminder, and the reminder to the key's replacement.
             await page.GetByRole(AriaRole.Link, new() { Name = "Notifications, 1 unread" }).ClickAsync();
-            await page.GetByRole(AriaRole.Heading, new() { Name = $"New: PROD OpenAI is due for replacement on {due:yyyy-MM-dd}" }).WaitForAsync();
+            await page.GetByRole(AriaRole.Heading, new() { Name = $"New: PROD OpenAI is due for replacement on {due:d MMM yyyy}" }).WaitForAsync();
             await page.WaitForInteractiveAsync();
             violations.AddRange(await page.SeriousAccessibilityViolationsAsync());
             await page.ScreenshotAsync("reminders-2-notifications");

@@ -30,7 +30,7 @@ public sealed class SecurityNoticeTests
         Assert.Equal("A new CreatorKeys emergency kit was made", message.Subject);
         Assert.Equal(TestAccounts.Email, message.To.Mailboxes.Single().Address);
         Assert.Contains("The previous code no longer works.", message.TextBody);
-        Assert.Contains($"When: {host.Time.GetUtcNow().UtcDateTime:yyyy-MM-dd HH:mm} UTC", message.TextBody);
+        Assert.Contains($"When: {host.Time.GetUtcNow().UtcDateTime.ToString("d MMM yyyy, HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC", message.TextBody);
         Assert.Contains("From network address: 203.0.113.77", message.TextBody);
         Assert.Contains("If you did not do this", message.TextBody);
         AssertNoSecret(message, newCode, firstCode, RecoveryCode.Normalize(newCode)!, TestAccounts.Password);

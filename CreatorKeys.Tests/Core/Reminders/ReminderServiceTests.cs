@@ -86,7 +86,7 @@ public sealed class ReminderServiceTests : IAsyncLifetime
 
         var message = Assert.Single(await _smtp.WaitForMessagesAsync(1));
         var due = Reminders.Today.AddDays(5);
-        Assert.Equal($"1 API key due for rotation soon — first: PROD OpenAI on {due:yyyy-MM-dd}", message.Subject);
+        Assert.Equal($"1 API key due for rotation soon — first: PROD OpenAI on {due:d MMM yyyy}", message.Subject);
         Assert.Equal(TestAccounts.Email, message.To.Mailboxes.Single().Address);
         Assert.NotNull(message.TextBody);
         Assert.NotNull(message.HtmlBody);
@@ -95,7 +95,7 @@ public sealed class ReminderServiceTests : IAsyncLifetime
             Assert.Contains("PROD — OpenAI — Created 2026-09-03", body);
             Assert.Contains(key.Hint, body);
             Assert.Contains($"{BaseAddress}/vault/keys/{key.Id}?replace=true", body);
-            Assert.Contains($"{due:yyyy-MM-dd}", body);
+            Assert.Contains($"{due:d MMM yyyy}", body);
         }
 
         AssertNoSecret(message, value);

@@ -48,4 +48,21 @@ public sealed class WordingTests
     [InlineData("Udio", "a Udio")]
     public void WithArticle_Name_ByHowItSounds(string name, string expected) =>
         Assert.Equal(expected, Wording.WithArticle(name));
+
+    [Theory]
+    [InlineData(2026, 12, 7, "7 Dec 2026")]
+    [InlineData(2027, 1, 31, "31 Jan 2027")]
+    public void Day_ReadsAsPeopleWriteIt_WithItsYear(int year, int month, int day, string expected) =>
+        Assert.Equal(expected, Wording.Day(new DateOnly(year, month, day)));
+
+    [Fact]
+    public void MomentUtc_IsTheUtcTime_WhateverTheOffsetGiven() =>
+        Assert.Equal("7 Dec 2026, 08:05 UTC", Wording.MomentUtc(new DateTimeOffset(2026, 12, 7, 9, 5, 0, TimeSpan.FromHours(1))));
+
+    [Fact]
+    public void Day_IsReadBackByTheActivityFilter()
+    {
+        Assert.True(CreatorKeys.Web.Components.DateText.TryParseDay(Wording.Day(new DateOnly(2026, 12, 7)), new DateOnly(2027, 3, 1), out var day));
+        Assert.Equal(new DateOnly(2026, 12, 7), day);
+    }
 }

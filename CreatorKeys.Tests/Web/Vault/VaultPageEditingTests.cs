@@ -82,7 +82,7 @@ public sealed class VaultPageEditingTests : ComponentTestContext
 
         page.WaitForElement("button[aria-label='Stop using PROD — old']").Click();
         dialogs.WaitForElement(".mud-dialog");
-        var confirm = () => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Retire key");
+        var confirm = () => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Stop using it");
         Assert.True(confirm().HasAttribute("disabled"));
         InputLabelled(dialogs, "Type PROD to confirm").Input("PROD");
         dialogs.WaitForAssertion(() => Assert.False(confirm().HasAttribute("disabled")));

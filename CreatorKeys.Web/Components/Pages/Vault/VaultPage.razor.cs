@@ -301,9 +301,9 @@ public sealed partial class VaultPage
     {
         var confirmed = await ConfirmActionDialog.AskAsync(
             Dialogs,
-            "Retire this key?",
+            "Stop using this key?",
             $"“{key.Label}” stays on record but is marked as no longer in use. It keeps working at {key.ProviderName} until you delete {KeyHint.OneEnding(key.Hint)} there, which you should do once nothing uses it.",
-            "Retire key",
+            "Stop using it",
             "Keep it in use",
             ProtectedChanges.WordToType(key, KeyChange.Retire));
         if (!confirmed)
@@ -320,7 +320,7 @@ public sealed partial class VaultPage
 
         if (await Vault.RetireKeyAsync(session.AccountId, key.Id, Origin))
         {
-            Snackbar.Add($"“{key.Label}” is retired. Remember to delete {KeyHint.OneEnding(key.Hint)} at {key.ProviderName}.", Severity.Info);
+            Snackbar.Add($"“{key.Label}” is no longer in use (kept under “Retired keys”). Remember to delete {KeyHint.OneEnding(key.Hint)} at {key.ProviderName}.", Severity.Info);
         }
 
         await LoadAsync();
