@@ -61,6 +61,8 @@ public static class DependencyInjection
         // Every registered EF interceptor joins in: the due dates, the activity chain, and any a test adds to watch the SQL.
         services.AddSingleton<IInterceptor, RotationScheduleInterceptor>();
         services.AddSingleton<IInterceptor, ActivityChainInterceptor>();
+        services.AddSingleton<AccountChanges>();
+        services.AddSingleton<IInterceptor, AccountChangesInterceptor>();
         services.AddPooledDbContextFactory<CreatorKeysDbContext>((provider, options) => options
             .UseSqlite(dataFolder.ConnectionString)
             .AddInterceptors(provider.GetServices<IInterceptor>()));

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Rotation;
 using CreatorKeys.Core.Setup;
@@ -12,6 +13,11 @@ namespace CreatorKeys.Core.Checklist;
 /// Scores a vault from 0 to 100 against the habits that keep API keys safe. Each check is worth
 /// a stated number of points, all or nothing, and a failed check says in plain words what to
 /// do next and where. A check about keys fails while there are no keys to check.
+/// <para>
+/// Scoring reads the whole vault (about 60 ms at 10,000 keys), and the dashboard is the page every creator lands
+/// on, so a score is kept until something it was computed from changes (<see cref="AccountChanges"/>), the day
+/// changes, or <see cref="KeptFor"/> passes (for writes made by another instance).
+/// </para>
 /// </summary>
 public sealed class SecurityChecklistService(
     IDbContextFactory<CreatorKeysDbContext> dbFactory,
@@ -19,9 +25,34 @@ public sealed class SecurityChecklistService(
     WorkflowService workflows,
     IOptions<RotationOptions> rotation,
     IOptions<Reminders.ReminderOptions> reminders,
+    AccountChanges changes,
     TimeProvider time)
 {
+    /// <summary>How long a score is kept at most, even with no change seen in this process.</summary>
+    public static readonly TimeSpan KeptFor = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentDictionary<string, Kept> _kept = new(StringComparer.Ordinal);
+
     public async Task<SecurityChecklist> EvaluateAsync(string accountId, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        var stamp = changes.Stamp(accountId);
+        var today = Reminders.RotationSchedule.DayOf(now, reminders.Value.ResolveTimeZone());
+        if (_kept.TryGetValue(accountId, out var kept) && kept.Stamp == stamp && kept.Today == today && now < kept.Until)
+        {
+            return kept.Checklist;
+        }
+
+        // Kept under the counters read before the vault was: a change saved meanwhile moves them, so the next
+        // visit computes again instead of keeping what this one read.
+        var checklist = await ComputeAsync(accountId, cancellationToken);
+        _kept[accountId] = new Kept(stamp, today, now + KeptFor, checklist);
+        return checklist;
+    }
+
+    private sealed record Kept((long Everyone, long Account) Stamp, DateOnly Today, DateTimeOffset Until, SecurityChecklist Checklist);
+
+    private async Task<SecurityChecklist> ComputeAsync(string accountId, CancellationToken cancellationToken)
     {
         var overview = await setup.GetOverviewAsync(accountId, cancellationToken);
         var budget = await setup.GetMonthlyBudgetAsync(accountId, cancellationToken);

@@ -16,6 +16,7 @@ internal sealed class DueDateRefresher(
     IDbContextFactory<CreatorKeysDbContext> dbFactory,
     IOptions<RotationOptions> rotation,
     IOptions<ReminderOptions> reminders,
+    Checklist.AccountChanges changes,
     ILogger<DueDateRefresher> logger)
 {
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
@@ -47,6 +48,8 @@ internal sealed class DueDateRefresher(
             }
         }
 
+        // Bulk updates pass by the save interceptors: scores kept for the dashboard are recomputed.
+        changes.ChangedForEveryone();
         if (changed > 0)
         {
             logger.LogInformation("Due dates recomputed for {Count} key(s) in time zone {TimeZone}.", changed, timeZone.Id);
