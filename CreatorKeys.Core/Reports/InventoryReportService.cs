@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using CreatorKeys.Core.Checklist;
 using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Providers;
 using CreatorKeys.Core.Reminders;
@@ -9,13 +11,61 @@ namespace CreatorKeys.Core.Reports;
 /// <summary>
 /// Builds the inventory report of one account from metadata only (labels, hints, caps, dates,
 /// workflows): no value is ever read, so the vault need not even be unlocked.
+/// <para>
+/// The whole vault's rows, sorted, and its summary are kept between visits like the dashboard's score (see
+/// <see cref="SecurityChecklistService"/>): until something they come from changes, the day changes or
+/// <see cref="SecurityChecklistService.KeptFor"/> passes. A filter picks from the kept rows, which keeps their order.
+/// </para>
 /// </summary>
 public sealed class InventoryReportService(
     IDbContextFactory<CreatorKeysDbContext> dbFactory,
     ReminderService reminders,
+    AccountChanges changes,
     TimeProvider time)
 {
+    private readonly ConcurrentDictionary<string, Kept> _kept = new(StringComparer.Ordinal);
+
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _building = new(StringComparer.Ordinal);
+
+    private sealed record Kept((long Everyone, long Account) Stamp, DateOnly Today, DateTimeOffset Until, InventoryReport All);
+
+    private InventoryReport? Fresh(string accountId, DateTimeOffset now) =>
+        _kept.TryGetValue(accountId, out var kept) && kept.Stamp == changes.Stamp(accountId) && kept.Today == RotationSchedule.DayOf(now, reminders.TimeZone) && now < kept.Until
+            ? kept.All
+            : null;
+
     public async Task<InventoryReport> BuildAsync(string accountId, InventoryFilter filter, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        var all = Fresh(accountId, now);
+        if (all is null)
+        {
+            // One build per account at a time, as for the dashboard's score.
+            var gate = _building.GetOrAdd(accountId, _ => new SemaphoreSlim(1, 1));
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                all = Fresh(accountId, now);
+                if (all is null)
+                {
+                    var stamp = changes.Stamp(accountId);
+                    all = await BuildAllAsync(accountId, cancellationToken);
+                    _kept[accountId] = new Kept(stamp, all.Today, now + SecurityChecklistService.KeptFor, all);
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+
+        // The summary is of the whole vault: a filtered one would call a service "missing" the environments filtered out.
+        return filter == InventoryFilter.All
+            ? all with { GeneratedAt = now }
+            : all with { GeneratedAt = now, Filter = filter, Rows = all.Rows.Where(r => Matches(r, filter, all.Today)).ToList() };
+    }
+
+    private async Task<InventoryReport> BuildAllAsync(string accountId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var account = await db.Users.Where(u => u.Id == accountId).Select(u => u.Email).SingleOrDefaultAsync(cancellationToken) ?? "";
@@ -61,14 +111,13 @@ public sealed class InventoryReportService(
                 k.CompromisedAt is not null && k.Status is KeyStatus.Current or KeyStatus.Compromised ? ReportStatus.Compromised : ToReportStatus(k.Status)))
             .ToList();
 
-        var rows = all.Where(r => Matches(r, filter, today))
+        var rows = all
             .OrderBy(r => r.Provider, StringComparer.OrdinalIgnoreCase)
             .ThenBy(r => r.Environment)
             .ThenBy(r => r.Status)
             .ThenBy(r => r.Label, StringComparer.OrdinalIgnoreCase)
             .ToList();
-        // The summary is of the whole vault: a filtered one would call a service "missing" the environments filtered out.
-        return new InventoryReport(account, time.GetUtcNow(), today, filter, Summarise(all, today, keys.Select(k => (k.ProviderId, k.ProviderName)).ToList()), rows);
+        return new InventoryReport(account, time.GetUtcNow(), today, InventoryFilter.All, Summarise(all, today, keys.Select(k => (k.ProviderId, k.ProviderName)).ToList()), rows);
     }
 
     private static ReportStatus ToReportStatus(KeyStatus status) => status switch

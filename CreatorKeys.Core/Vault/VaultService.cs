@@ -157,6 +157,26 @@ public sealed class VaultService(
     }
 
     /// <summary>
+    /// A key and every version of its slot (the keys it replaced and that replaced it), newest first; empty when
+    /// the account has no such key. Reads the slot's rows only, by its index, not the whole vault.
+    /// </summary>
+    public async Task<IReadOnlyList<KeySummary>> ListVersionsAsync(string accountId, Guid keyId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var slot = await db.ApiKeys.Where(k => k.AccountId == accountId && k.Id == keyId).Select(k => (Guid?)k.SlotId).SingleOrDefaultAsync(cancellationToken);
+        if (slot is null)
+        {
+            return [];
+        }
+
+        var versions = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.AccountId == accountId && k.SlotId == slot.Value)
+            .Select(SummaryOf)
+            .ToListAsync(cancellationToken);
+        return versions.OrderByDescending(k => k.CreatedAt).ToList();
+    }
+
+    /// <summary>
     /// How many keys of the account each environment holds, in use and retired, that contain
     /// <paramref name="search"/>; one query, which without a search reads only an index.
     /// </summary>

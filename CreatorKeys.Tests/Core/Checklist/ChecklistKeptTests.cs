@@ -91,5 +91,25 @@ public sealed class ChecklistKeptTests
         Assert.NotSame(first, await checklists.EvaluateAsync(account.Id));
     }
 
+    [Fact]
+    public async Task TheReportsRows_AreKeptUntilAKeyChanges_AndAFilterPicksFromThem()
+    {
+        await using var host = await CoreHost.StartAsync();
+        var (account, session, _) = await host.SignUpAsync();
+        await host.AddKeyAsync(session, TestAccounts.NewKeyValue(), VaultEnvironment.Dev);
+        var reports = host.Services.GetRequiredService<CreatorKeys.Core.Reports.InventoryReportService>();
+        var first = await reports.BuildAsync(account.Id, CreatorKeys.Core.Reports.InventoryFilter.All);
+        Assert.Same(first.Rows, (await reports.BuildAsync(account.Id, CreatorKeys.Core.Reports.InventoryFilter.All)).Rows);
+
+        var prod = await host.AddKeyAsync(session, TestAccounts.NewKeyValue(), VaultEnvironment.Prod);
+        var after = await reports.BuildAsync(account.Id, CreatorKeys.Core.Reports.InventoryFilter.All);
+        var prodOnly = await reports.BuildAsync(account.Id, new CreatorKeys.Core.Reports.InventoryFilter(VaultEnvironment.Prod));
+
+        Assert.Equal(2, after.Rows.Count);
+        Assert.Equal(prod.Id, Assert.Single(prodOnly.Rows).KeyId);
+        // The summary stays the whole vault's under a filter.
+        Assert.Equal(1, prodOnly.Summary.Environments.Single(e => e.Environment == VaultEnvironment.Dev).Keys);
+    }
+
     private static ChecklistCheck Check(SecurityChecklist checklist, ChecklistCheckId id) => checklist.Checks.Single(c => c.Id == id);
 }

@@ -89,6 +89,22 @@ public sealed class RotationServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListVersions_GivesTheSlotsKeysNewestFirst_AndNothingForAnotherAccountsKey()
+    {
+        var key = await ProdKeyAsync();
+        await _host.AddKeyAsync(_session, TestAccounts.NewKeyValue(), VaultEnvironment.Dev);
+        var rotation = (await Rotations.StartAsync(_accountId, key.Id, RotationReason.Scheduled, null, TestAccounts.Origin)).Rotation!;
+        _host.Time.Advance(TimeSpan.FromMinutes(1));
+        var (_, added) = await Rotations.AddNewKeyAsync(_session, rotation.Id, "PROD — OpenAI — newer", TestAccounts.NewKeyValue(), TestAccounts.Origin);
+        var (_, otherSession, _) = await _host.SignUpAsync("other@example.com");
+
+        Assert.Equal([added!.Key!.Id, key.Id], (await _host.Vault.ListVersionsAsync(_accountId, key.Id)).Select(k => k.Id).ToArray());
+        Assert.Equal([added.Key.Id, key.Id], (await _host.Vault.ListVersionsAsync(_accountId, added.Key.Id)).Select(k => k.Id).ToArray());
+        Assert.Empty(await _host.Vault.ListVersionsAsync(otherSession.AccountId, key.Id));
+        Assert.Empty(await _host.Vault.ListVersionsAsync(_accountId, Guid.NewGuid()));
+    }
+
+    [Fact]
     public async Task AddNewKey_SameValueAsTheOldKey_IsRefusedAndStepStays()
     {
         var value = TestAccounts.NewKeyValue();
