@@ -82,6 +82,8 @@ public static class DependencyInjection
         services.AddSingleton<ActivityChain>();
         services.AddSingleton<ActivitySealKey>();
         services.AddSingleton<VaultService>();
+        services.AddSingleton<AccessTokens.AccessTokenService>();
+        services.AddSingleton<ExportNameService>();
         services.AddSingleton<ProviderService>();
         services.AddProviderConnections(configuration);
         services.AddSingleton<StoredKeyChecks>();

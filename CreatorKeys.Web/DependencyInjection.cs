@@ -47,6 +47,7 @@ public static class DependencyInjection
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         services.AddAuthorization();
         services.AddCreatorKeysRateLimiting();
+        services.AddOpenApi();
 
         // Identity's user store, password rules and lockout are registered by Core; the web adds cookie sign-in.
         services.AddIdentityCore<Account>().AddSignInManager();

@@ -1,6 +1,7 @@
 using CreatorKeys.Core;
 using CreatorKeys.Core.Data;
 using CreatorKeys.Web;
+using CreatorKeys.Web.AccessTokens;
 using CreatorKeys.Web.Accounts;
 using CreatorKeys.Web.Components;
 using CreatorKeys.Web.Components.Layout;
@@ -27,6 +28,8 @@ app.UseForwardedHeaders();
 app.UseHostPrefixedCookies();
 // Before everything else that answers, so every response carries them, sign-in redirects included.
 app.UseSecurityHeaders();
+// The token API reads no cookie and answers no-store (docs/api.md).
+app.UseAccessTokenApiBoundary();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -46,6 +49,8 @@ app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = Health
 app.MapAccountEndpoints();
 app.MapReportEndpoints();
 app.MapActivityEndpoints();
+app.MapOpenApi();
+app.MapAccessTokenApi();
 app.MapHangfireDashboard("/hangfire", new DashboardOptions
 {
     Authorization = [],

@@ -41,8 +41,15 @@ public static class RateLimiting
                 });
             });
 
+            AccessTokens.AccessTokenApi.AddAccessTokenApiLimit(options);
+
             options.OnRejected = (context, _) =>
             {
+                if (context.HttpContext.Request.Path.StartsWithSegments(AccessTokens.AccessTokenApi.Prefix))
+                {
+                    return AccessTokens.AccessTokenApi.RejectAsync(context.HttpContext, context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : null);
+                }
+
                 // Back to the same page (its query kept), which explains the pause; nothing was checked or counted.
                 var request = context.HttpContext.Request;
                 var query = QueryString.FromUriComponent(request.QueryString.Value ?? "").Add(LimitedQuery, "1");

@@ -26,14 +26,17 @@ public sealed class AccountOutcome
 
     public string? NewRecoveryCode { get; }
 
+    /// <summary>After replacing the vault key: how many access tokens it revoked (they held keys derived from the old one).</summary>
+    public int RevokedAccessTokens { get; private init; }
+
     public IReadOnlyDictionary<string, string> Errors { get; }
 
     public bool IsLockedOut { get; }
 
     public bool Succeeded => Errors.Count == 0 && !IsLockedOut;
 
-    public static AccountOutcome Success(Account account, UnlockedVault? vault = null, string? recoveryCode = null) =>
-        new(account, vault, recoveryCode, new Dictionary<string, string>(), false);
+    public static AccountOutcome Success(Account account, UnlockedVault? vault = null, string? recoveryCode = null, int revokedAccessTokens = 0) =>
+        new(account, vault, recoveryCode, new Dictionary<string, string>(), false) { RevokedAccessTokens = revokedAccessTokens };
 
     public static AccountOutcome Failure(string field, string message) =>
         new(null, null, null, new Dictionary<string, string> { [field] = message }, false);

@@ -27,6 +27,7 @@ public sealed class ReplaceVaultKeyCommand(
     SecurityNoticeService notices,
     PasswordWorkGate passwordWork,
     IEnumerable<IVaultKeyReplacementTestPause> testPauses,
+    TimeProvider time,
     ILogger<ReplaceVaultKeyCommand> logger)
 {
     /// <summary>
@@ -86,6 +87,7 @@ public sealed class ReplaceVaultKeyCommand(
         var password = changesPassword ? newPassword! : currentPassword;
         var newVault = new UnlockedVault(account.Id, VaultCrypto.NewKey());
         int count;
+        int tokens;
         var recoveryCode = RecoveryCode.Generate();
         try
         {
@@ -98,7 +100,7 @@ public sealed class ReplaceVaultKeyCommand(
             sessions.LockAccount(account.Id, VaultLockReason.VaultKeyReplaced, exceptSessionId: session.Id);
             sessions.DropHeldOf(account.Id);
 
-            count = await ReEncryptAsync(session.Vault, newVault, wrap, passwordHash, cancellationToken);
+            (count, tokens) = await ReEncryptAsync(session.Vault, newVault, wrap, passwordHash, cancellationToken);
         }
         catch
         {
@@ -111,15 +113,16 @@ public sealed class ReplaceVaultKeyCommand(
         session.EmergencyKitPending = true;
 
         await activity.RecordAsync(account.Id, ActivityAction.VaultKeyReplaced, origin,
-            targetName: $"{count} key value{(count == 1 ? "" : "s")} locked again{(changesPassword ? ", with a new password" : "")}", cancellationToken: cancellationToken);
+            targetName: $"{count} key value{(count == 1 ? "" : "s")} locked again{(changesPassword ? ", with a new password" : "")}{(tokens > 0 ? $", {tokens} access token{(tokens == 1 ? "" : "s")} revoked" : "")}", cancellationToken: cancellationToken);
         await notices.NotifyAsync(account.Id, SecurityNotice.VaultKeyReplaced, origin, cancellationToken);
-        return AccountOutcome.Success(account, recoveryCode: recoveryCode);
+        return AccountOutcome.Success(account, recoveryCode: recoveryCode, revokedAccessTokens: tokens);
     }
 
     /// <summary>The one transaction: every value, the authenticator key and both wraps move to the new key, or nothing does. Returns how many values.</summary>
-    private async Task<int> ReEncryptAsync(UnlockedVault oldVault, UnlockedVault newVault, VaultKeyWrap wrap, string? passwordHash, CancellationToken cancellationToken)
+    private async Task<(int Values, int Tokens)> ReEncryptAsync(UnlockedVault oldVault, UnlockedVault newVault, VaultKeyWrap wrap, string? passwordHash, CancellationToken cancellationToken)
     {
         var accountId = newVault.AccountId;
+        var revokedTokens = 0;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
@@ -166,6 +169,10 @@ public sealed class ReplaceVaultKeyCommand(
                 }
             }
 
+            // Every access token holds a copy of an environment key derived from the old vault key: revoke them all, in
+            // the same transaction (re-sealing would need each token's secret, which the server never keeps).
+            revokedTokens = await AccessTokens.AccessTokenService.RevokeAllAsync(db, accountId, time.GetUtcNow(), cancellationToken);
+
             wrap.CopyTo(account.Vault);
             if (passwordHash is not null)
             {
@@ -187,7 +194,7 @@ public sealed class ReplaceVaultKeyCommand(
                 logger.LogInformation(ex, "The write-ahead log could not be emptied after a vault key replacement; SQLite does it at its next checkpoint.");
             }
 
-            return keys.Count;
+            return (keys.Count, revokedTokens);
         }
         finally
         {

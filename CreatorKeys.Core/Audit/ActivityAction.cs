@@ -49,4 +49,8 @@ public enum ActivityAction
     TwoFactorRecoveryCodesReplaced,
     VaultKeyReplaced,
     KeyChecked,
+    AccessTokenCreated,
+    AccessTokenRevoked,
+    AccessTokenUsed,
+    EnvironmentModeChanged,
 }

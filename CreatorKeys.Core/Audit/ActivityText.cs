@@ -51,6 +51,10 @@ public static class ActivityText
         ActivityAction.TwoFactorRecoveryCodesReplaced => "Made new two-step recovery codes",
         ActivityAction.VaultKeyReplaced => "Replaced the vault key (every value locked again with a new key)",
         ActivityAction.KeyChecked => "Asked a provider whether a key works",
+        ActivityAction.AccessTokenCreated => "Created an access token",
+        ActivityAction.AccessTokenRevoked => "Revoked an access token",
+        ActivityAction.AccessTokenUsed => "A program read keys with an access token",
+        ActivityAction.EnvironmentModeChanged => "Switched a folder between Live and Mock",
         _ => action.ToString(),
     };
 }

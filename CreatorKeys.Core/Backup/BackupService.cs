@@ -71,7 +71,7 @@ public sealed class BackupService(
             }
 
             backupKeys.Add(new BackupKey(k.Id, k.SlotId, k.ProviderId, k.ProviderName, k.Environment, k.Label, value,
-                k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.IssuedAt, k.CreatedAt, k.UpdatedAt, k.RetiredAt, k.CompromisedAt, k.RotatedInAt, k.RotationDays, k.DueNowSince));
+                k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.IssuedAt, k.CreatedAt, k.UpdatedAt, k.RetiredAt, k.CompromisedAt, k.RotatedInAt, k.RotationDays, k.DueNowSince, k.ExportName, k.IsMock));
         }
 
         var now = time.GetUtcNow();
@@ -222,6 +222,8 @@ public sealed class BackupService(
                 RotatedInAt = key.RotatedInAt,
                 RotationDays = key.RotationDays,
                 DueNowSince = key.DueNowSince,
+                ExportName = key.ExportName,
+                IsMock = key.IsMock,
             });
         }
 
@@ -334,7 +336,7 @@ internal sealed record BackupPayload(
 internal sealed record BackupKey(
     Guid Id, Guid SlotId, string? ProviderId, string ProviderName, VaultEnvironment Environment, string Label, string Value,
     decimal? MonthlyCapUsd, bool CapSetAtProvider, KeyStatus Status, DateTimeOffset? IssuedAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    DateTimeOffset? RetiredAt, DateTimeOffset? CompromisedAt, DateTimeOffset? RotatedInAt, int RotationDays, DateTimeOffset? DueNowSince);
+    DateTimeOffset? RetiredAt, DateTimeOffset? CompromisedAt, DateTimeOffset? RotatedInAt, int RotationDays, DateTimeOffset? DueNowSince, string? ExportName = null, bool IsMock = false);
 
 internal sealed record BackupWorkflow(Guid Id, string Name, WorkflowPlatform Platform, VaultEnvironment Environment, string? Location, string? Notes,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<BackupKeyUse> KeyUses);

@@ -52,6 +52,10 @@ public sealed class CreatorKeysDbContext(DbContextOptions<CreatorKeysDbContext> 
 
     public DbSet<Providers.Connections.KeyCheckRecord> KeyChecks => Set<Providers.Connections.KeyCheckRecord>();
 
+    public DbSet<AccessTokens.AccessToken> AccessTokens => Set<AccessTokens.AccessToken>();
+
+    public DbSet<EnvironmentSetting> EnvironmentSettings => Set<EnvironmentSetting>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

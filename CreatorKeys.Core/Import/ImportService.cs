@@ -96,7 +96,8 @@ public sealed class ImportService(VaultService vault, ProviderService providers,
                 label = KeyLabels.Distinct(label, await vault.ListLabelsAsync(session.AccountId, candidate.Environment, candidate.Provider?.Id, candidate.ProviderName, cancellationToken));
             }
 
-            var input = new NewKeyInput(candidate.ProviderName, candidate.Environment, label, candidate.Value, candidate.Provider?.Id, IssueDate: issueDate);
+            var input = new NewKeyInput(candidate.ProviderName, candidate.Environment, label, candidate.Value, candidate.Provider?.Id, IssueDate: issueDate,
+                ExportName: ExportNames.FromVariableName(candidate.VariableName));
             KeyChangeResult result;
             try
             {

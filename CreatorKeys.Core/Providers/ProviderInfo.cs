@@ -50,6 +50,12 @@ public sealed class ProviderInfo
     /// </summary>
     public IReadOnlyList<string> VariableNames { get; init; } = [];
 
+    /// <summary>
+    /// The environment variable name programs usually read this provider's key under (<c>OPENAI_API_KEY</c>): the
+    /// default export name of its keys. Null for a provider the creator added (<see cref="Vault.ExportNames"/> makes one).
+    /// </summary>
+    public string? ExportName { get; init; }
+
     /// <summary>True for a provider the creator added themselves.</summary>
     public bool IsCustom { get; init; }
 

@@ -23,6 +23,10 @@ public sealed class RateLimitOptions
     [Range(1, 10_000)]
     public int ExportsPerMinute { get; set; } = 10;
 
+    /// <summary>Requests a minute one access token may make to the API (<c>/api/v1</c>).</summary>
+    [Range(1, 100_000)]
+    public int ApiRequestsPerMinute { get; set; } = 120;
+
     /// <summary>Password derivations (sign-in, sign-up, recovery, password change, backup passphrases) that run at once across the install.</summary>
     [Range(1, 64)]
     public int PasswordChecksAtOnce { get; set; } = 2;

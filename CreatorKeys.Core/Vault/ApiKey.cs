@@ -6,6 +6,7 @@ public sealed class ApiKey
     public const int MaxProviderNameLength = 80;
     public const int MaxLabelLength = 120;
     public const int MaxHintLength = 32;
+    public const int MaxExportNameLength = 64;
 
     /// <summary>Maximum size of a value, in UTF-8 bytes (4 KB).</summary>
     public const int MaxValueBytes = 4096;
@@ -26,6 +27,16 @@ public sealed class ApiKey
     public VaultEnvironment Environment { get; set; }
 
     public string Label { get; set; } = "";
+
+    /// <summary>
+    /// The name programs read the key under (<c>OPENAI_API_KEY</c>), the same in every environment; unique among the
+    /// keys in use of one environment. Null on keys stored before export names existed: they use their provider's
+    /// default (<see cref="ExportNames.DefaultFor(string?, string)"/>).
+    /// </summary>
+    public string? ExportName { get; set; }
+
+    /// <summary>True when the access-token API hands out a fake value for this key even in a Live environment.</summary>
+    public bool IsMock { get; set; }
 
     /// <summary>Prefix and last four characters, e.g. <c>sk-…a1B2</c>; safe to show.</summary>
     public string Hint { get; set; } = "";

@@ -17,7 +17,8 @@ public sealed record NewKeyInput(
     string? ProviderId = null,
     decimal? MonthlyCapUsd = null,
     bool CapSetAtProvider = false,
-    KeyIssueDate IssueDate = default)
+    KeyIssueDate IssueDate = default,
+    string? ExportName = null)
 {
     /// <summary>Trims what was typed and returns the field errors, keyed by field name (empty when valid).</summary>
     public (CleanKeyInput? Clean, IReadOnlyDictionary<string, string> Errors) Validate(ProviderInfo? provider, decimal maximumCap)

@@ -137,6 +137,36 @@ public sealed class UnlockedVault : IDisposable
         }
     }
 
+    /// <summary>
+    /// Seals a copy of one environment's key (never the vault key) under <paramref name="wrappingKey"/>, for an access
+    /// token: whoever holds the token's secret can open that environment's values and nothing else
+    /// (docs/decisions/016-access-tokens.md).
+    /// </summary>
+    public byte[] SealEnvironmentKey(VaultEnvironment environment, ReadOnlySpan<byte> wrappingKey, ReadOnlySpan<byte> associatedData)
+    {
+        lock (_gate)
+        {
+            return VaultCrypto.Seal(wrappingKey, EnvironmentKey(environment), associatedData);
+        }
+    }
+
+    /// <summary>
+    /// Decrypts a value with an environment key opened from an access token, under the same associated data as
+    /// <see cref="DecryptValue"/>; throws <see cref="VaultCryptoException"/> when the blob does not belong here.
+    /// </summary>
+    public static string DecryptValueWithEnvironmentKey(string accountId, ReadOnlySpan<byte> environmentKey, Guid keyId, VaultEnvironment environment, byte[] blob)
+    {
+        var plaintext = VaultCrypto.Open(environmentKey, blob, ValueAssociatedData(accountId, keyId, environment));
+        try
+        {
+            return Encoding.UTF8.GetString(plaintext);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
     /// <summary>Wraps (encrypts) the vault key under a key derived from a password or recovery code.</summary>
     public byte[] WrapVaultKey(byte[] wrappingKey, KeyWrapKind kind)
     {
@@ -247,8 +277,10 @@ public sealed class UnlockedVault : IDisposable
         }
     }
 
-    private byte[] ValueAssociatedData(Guid keyId, VaultEnvironment environment) =>
-        Encoding.UTF8.GetBytes($"creatorkeys/value/v1|{AccountId}|{keyId:N}|{environment.Code()}");
+    private byte[] ValueAssociatedData(Guid keyId, VaultEnvironment environment) => ValueAssociatedData(AccountId, keyId, environment);
+
+    private static byte[] ValueAssociatedData(string accountId, Guid keyId, VaultEnvironment environment) =>
+        Encoding.UTF8.GetBytes($"creatorkeys/value/v1|{accountId}|{keyId:N}|{environment.Code()}");
 
     private const string AuthenticatorPurpose = "creatorkeys/two-step/authenticator";
 

@@ -99,6 +99,7 @@ public sealed class VaultService(
             ProviderName = clean.ProviderName,
             Environment = clean.Environment,
             Label = clean.Label,
+            ExportName = await ExportNameService.NameForNewKeyAsync(db, session.AccountId, clean.Environment, slotId, input.ExportName, clean.ProviderId, clean.ProviderName, cancellationToken),
             Hint = KeyHint.For(clean.Value),
             Fingerprint = fingerprint,
             MonthlyCapUsd = clean.MonthlyCapUsd,

@@ -110,6 +110,19 @@ public sealed class SecretsInLogsTests
         var restored = await Service<BackupService>().RestoreAsync(otherSession, backup.Content!, Passphrase, TestAccounts.Origin);
         Assert.True(restored.Succeeded, restored.Error);
 
+        // A program reads the keys with an access token (the Authorization header carries the token's secret).
+        var token = (await Service<CreatorKeys.Core.AccessTokens.AccessTokenService>().CreateAsync(
+            session, new CreatorKeys.Core.AccessTokens.NewTokenInput("trace", VaultEnvironment.Dev, CreatorKeys.Core.AccessTokens.TokenLifetime.Days30), TestAccounts.Origin)).TokenText!;
+        secrets.Add(token);
+        secrets.Add(token[(token.IndexOf('.', StringComparison.Ordinal) + 1)..]);
+        using (var api = new HttpClient { BaseAddress = app.BaseAddress })
+        {
+            api.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer " + token);
+            var served = await api.GetStringAsync("api/v1/secrets");
+            Assert.Contains(values[1], served, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync("api/v1/secrets/NOT_STORED")).StatusCode);
+        }
+
         var lines = app.Logs.Lines;
         // Trace really was on: EF Core's commands and Kestrel's connection events are in the log.
         Assert.Contains(lines, l => l.StartsWith("Trace ", StringComparison.Ordinal));

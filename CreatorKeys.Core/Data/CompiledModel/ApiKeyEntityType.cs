@@ -21,7 +21,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
                 "CreatorKeys.Core.Vault.ApiKey",
                 typeof(ApiKey),
                 baseEntityType,
-                propertyCount: 22,
+                propertyCount: 24,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 4,
                 keyCount: 1);
@@ -93,6 +93,14 @@ namespace CreatorKeys.Core.Data.CompiledModel
                 providerPropertyType: typeof(string));
             environment.SetSentinelFromProviderValue("Dev");
 
+            var exportName = runtimeEntityType.AddProperty(
+                "ExportName",
+                typeof(string),
+                propertyInfo: typeof(ApiKey).GetProperty("ExportName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ApiKey).GetField("<ExportName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 64);
+
             var fingerprint = runtimeEntityType.AddProperty(
                 "Fingerprint",
                 typeof(byte[]),
@@ -105,6 +113,13 @@ namespace CreatorKeys.Core.Data.CompiledModel
                 propertyInfo: typeof(ApiKey).GetProperty("Hint", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(ApiKey).GetField("<Hint>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 32);
+
+            var isMock = runtimeEntityType.AddProperty(
+                "IsMock",
+                typeof(bool),
+                propertyInfo: typeof(ApiKey).GetProperty("IsMock", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ApiKey).GetField("<IsMock>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
 
             var issuedAt = runtimeEntityType.AddProperty(
                 "IssuedAt",

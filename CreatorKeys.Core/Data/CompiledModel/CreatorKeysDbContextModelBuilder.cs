@@ -11,12 +11,13 @@ namespace CreatorKeys.Core.Data.CompiledModel
     public partial class CreatorKeysDbContextModel
     {
         private CreatorKeysDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("4c5bcff6-ebfa-42ce-945c-9b7efa97730d"), entityTypeCount: 23)
+            : base(skipDetectChanges: false, modelId: new Guid("bfaed8dd-3ff1-4ac6-a30f-984a5a6fa95e"), entityTypeCount: 25)
         {
         }
 
         partial void Initialize()
         {
+            var accessToken = AccessTokenEntityType.Create(this);
             var account = AccountEntityType.Create(this);
             var twoStepRecoveryCode = TwoStepRecoveryCodeEntityType.Create(this);
             var twoStepSecret = TwoStepSecretEntityType.Create(this);
@@ -32,6 +33,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
             var rotationTask = RotationTaskEntityType.Create(this);
             var setupProgress = SetupProgressEntityType.Create(this);
             var apiKey = ApiKeyEntityType.Create(this);
+            var environmentSetting = EnvironmentSettingEntityType.Create(this);
             var workflow = WorkflowEntityType.Create(this);
             var workflowKeyUse = WorkflowKeyUseEntityType.Create(this);
             var identityRole = IdentityRoleEntityType.Create(this);
@@ -41,6 +43,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
             var identityUserRole = IdentityUserRoleEntityType.Create(this);
             var identityUserToken = IdentityUserTokenEntityType.Create(this);
 
+            AccessTokenEntityType.CreateForeignKey1(accessToken, account);
             TwoStepRecoveryCodeEntityType.CreateForeignKey1(twoStepRecoveryCode, account);
             TwoStepSecretEntityType.CreateForeignKey1(twoStepSecret, account);
             VaultKeyWrapEntityType.CreateForeignKey1(vaultKeyWrap, account);
@@ -57,6 +60,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
             RotationTaskEntityType.CreateForeignKey1(rotationTask, keyRotation);
             SetupProgressEntityType.CreateForeignKey1(setupProgress, account);
             ApiKeyEntityType.CreateForeignKey1(apiKey, account);
+            EnvironmentSettingEntityType.CreateForeignKey1(environmentSetting, account);
             WorkflowEntityType.CreateForeignKey1(workflow, account);
             WorkflowKeyUseEntityType.CreateForeignKey1(workflowKeyUse, apiKey);
             WorkflowKeyUseEntityType.CreateForeignKey2(workflowKeyUse, workflow);
@@ -67,6 +71,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
             IdentityUserRoleEntityType.CreateForeignKey2(identityUserRole, account);
             IdentityUserTokenEntityType.CreateForeignKey1(identityUserToken, account);
 
+            AccessTokenEntityType.CreateAnnotations(accessToken);
             AccountEntityType.CreateAnnotations(account);
             TwoStepRecoveryCodeEntityType.CreateAnnotations(twoStepRecoveryCode);
             TwoStepSecretEntityType.CreateAnnotations(twoStepSecret);
@@ -82,6 +87,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
             RotationTaskEntityType.CreateAnnotations(rotationTask);
             SetupProgressEntityType.CreateAnnotations(setupProgress);
             ApiKeyEntityType.CreateAnnotations(apiKey);
+            EnvironmentSettingEntityType.CreateAnnotations(environmentSetting);
             WorkflowEntityType.CreateAnnotations(workflow);
             WorkflowKeyUseEntityType.CreateAnnotations(workflowKeyUse);
             IdentityRoleEntityType.CreateAnnotations(identityRole);

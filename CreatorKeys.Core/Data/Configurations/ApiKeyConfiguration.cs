@@ -19,6 +19,7 @@ public sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.Property(k => k.Environment).HasConversion<string>().HasMaxLength(16);
         builder.Property(k => k.Label).HasMaxLength(ApiKey.MaxLabelLength).IsRequired();
         builder.Property(k => k.Hint).HasMaxLength(ApiKey.MaxHintLength).IsRequired();
+        builder.Property(k => k.ExportName).HasMaxLength(ApiKey.MaxExportNameLength);
         builder.Property(k => k.Fingerprint).IsRequired();
         builder.Property(k => k.Ciphertext).IsRequired();
 

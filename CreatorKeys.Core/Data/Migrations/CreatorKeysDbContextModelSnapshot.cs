@@ -17,6 +17,60 @@ namespace CreatorKeys.Core.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("CreatorKeys.Core.AccessTokens.AccessToken", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Environment")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("KeySlots")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastUsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastUsedFrom")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("SealedEnvironmentKey")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("SecretHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("AccessTokens");
+                });
+
             modelBuilder.Entity("CreatorKeys.Core.Accounts.Account", b =>
                 {
                     b.Property<string>("Id")
@@ -606,6 +660,10 @@ namespace CreatorKeys.Core.Data.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ExportName")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<byte[]>("Fingerprint")
                         .IsRequired()
                         .HasColumnType("BLOB");
@@ -614,6 +672,9 @@ namespace CreatorKeys.Core.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsMock")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("IssuedAt")
                         .HasColumnType("INTEGER");
@@ -668,6 +729,28 @@ namespace CreatorKeys.Core.Data.Migrations
                     b.HasIndex("AccountId", "Environment", "Status");
 
                     b.ToTable("ApiKeys");
+                });
+
+            modelBuilder.Entity("CreatorKeys.Core.Vault.EnvironmentSetting", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Environment")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId", "Environment");
+
+                    b.ToTable("EnvironmentSettings");
                 });
 
             modelBuilder.Entity("CreatorKeys.Core.Workflows.Workflow", b =>
@@ -868,6 +951,15 @@ namespace CreatorKeys.Core.Data.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("CreatorKeys.Core.AccessTokens.AccessToken", b =>
+                {
+                    b.HasOne("CreatorKeys.Core.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CreatorKeys.Core.Accounts.Account", b =>
                 {
                     b.OwnsOne("CreatorKeys.Core.Accounts.VaultKeyWrap", "Vault", b1 =>
@@ -1039,6 +1131,15 @@ namespace CreatorKeys.Core.Data.Migrations
                 });
 
             modelBuilder.Entity("CreatorKeys.Core.Vault.ApiKey", b =>
+                {
+                    b.HasOne("CreatorKeys.Core.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CreatorKeys.Core.Vault.EnvironmentSetting", b =>
                 {
                     b.HasOne("CreatorKeys.Core.Accounts.Account", null)
                         .WithMany()

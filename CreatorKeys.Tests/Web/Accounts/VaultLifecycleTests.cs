@@ -84,7 +84,19 @@ public sealed class VaultLifecycleTests
 
         // Two-step sign-in too: its key (as the app shows it, and raw) and its recovery codes are secrets as well.
         var (authenticatorKey, twoStepCodes) = await app.EnableTwoStepWithCodesAsync();
-        var secrets = values.Concat([authenticatorKey, authenticatorKey.ToLowerInvariant(), .. twoStepCodes, .. twoStepCodes.Select(c => c.Replace("-", "", StringComparison.Ordinal))]);
+
+        // An access token, used once over HTTP: neither its text, its secret (as text or raw bytes) nor what it served may be in the folder.
+        var token = (await app.Services.GetRequiredService<CreatorKeys.Core.AccessTokens.AccessTokenService>().CreateAsync(
+            session, new CreatorKeys.Core.AccessTokens.NewTokenInput("scan", VaultEnvironment.Dev, CreatorKeys.Core.AccessTokens.TokenLifetime.Days30), TestAccounts.Origin)).TokenText!;
+        using (var api = new HttpClient { BaseAddress = app.BaseAddress })
+        {
+            api.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer " + token);
+            Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("api/v1/secrets")).StatusCode);
+        }
+
+        var tokenSecret = token[(token.IndexOf('.', StringComparison.Ordinal) + 1)..];
+        var rawTokenSecret = System.Buffers.Text.Base64Url.DecodeFromChars(tokenSecret);
+        var secrets = values.Concat([authenticatorKey, authenticatorKey.ToLowerInvariant(), token, tokenSecret, .. twoStepCodes, .. twoStepCodes.Select(c => c.Replace("-", "", StringComparison.Ordinal))]);
         var rawKey = OtpNet.Base32Encoding.ToBytes(authenticatorKey);
 
         var files = app.Folder.AllFiles().ToList();
@@ -95,6 +107,7 @@ public sealed class VaultLifecycleTests
         foreach (var (file, bytes) in files)
         {
             Assert.True(bytes.AsSpan().IndexOf(rawKey) < 0, $"{file} contains the raw authenticator key.");
+            Assert.True(bytes.AsSpan().IndexOf(rawTokenSecret) < 0, $"{file} contains an access token's raw secret.");
         }
 
         foreach (var value in secrets)
