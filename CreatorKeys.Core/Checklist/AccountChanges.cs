@@ -42,7 +42,7 @@ internal sealed class AccountChangesInterceptor(AccountChanges changes) : SaveCh
     private static readonly HashSet<Type> Unrelated =
     [
         typeof(ActivityEntry), typeof(ActivityCheckpoint), typeof(Reminder), typeof(OutboxMessage), typeof(MailSettingsRecord),
-        typeof(TwoStepSecret), typeof(TwoStepRecoveryCode), typeof(KeyCheckRecord),
+        typeof(TwoStepSecret), typeof(TwoStepRecoveryCode), typeof(KeyCheckRecord), typeof(AccessTokens.AccessToken),
     ];
 
     private readonly ConditionalWeakTable<DbContext, Touched> _pending = [];
