@@ -9,6 +9,7 @@ using CreatorKeys.Tests.Infrastructure;
 using CreatorKeys.Web.Components.Pages.Rotation;
 using CreatorKeys.Web.Components.Pages.Setup;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -31,9 +32,18 @@ public sealed class KeyCheckOffersTests : ComponentTestContext
     }
 
     private KeyCheckOffersTests(WireMockServer openAi)
-        : base(new Dictionary<string, string?> { [$"{ProviderConnectionOptions.Section}:openai:BaseAddress"] = openAi.Url + "/" }) => _openAi = openAi;
+        : base(new Dictionary<string, string?> { [$"{ProviderConnectionOptions.Section}:openai:BaseAddress"] = openAi.Url + "/" })
+    {
+        _openAi = openAi;
+        // Every log line at Trace, HttpClient's own included: no key value may be in any of them.
+        Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(_logs));
+    }
+
+    private readonly LogCapture _logs = new();
 
     private RotationService Rotations => Services.GetRequiredService<RotationService>();
+
+    private IEnumerable<string> AppLines() => _logs.Lines.Where(line => !line.Contains(" Bunit.", StringComparison.Ordinal));
 
     protected override async ValueTask DisposeAsyncCore()
     {
@@ -103,6 +113,9 @@ public sealed class KeyCheckOffersTests : ComponentTestContext
         page.FindAll("button").Single(b => b.TextContent.Contains("Save", StringComparison.Ordinal) && b.TextContent.Contains("new key", StringComparison.Ordinal) || b.TextContent.Contains("Save anyway", StringComparison.Ordinal)).Click();
         page.WaitForAssertion(() => Assert.Contains("The new key works: OpenAI accepted it.", page.Find("[data-testid='new-key-check']").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(15));
         Assert.Equal(RotationStep.UpdateWorkflows, (await Rotations.GetAsync(Session.AccountId, rotation.Id))!.Step);
+        Assert.Contains(_logs.Lines, line => line.Contains("/v1/models", StringComparison.Ordinal));
+        // bUnit's own lines (the test typing into the field) are the harness, not the app.
+        Assert.DoesNotContain(AppLines(), line => line.Contains(mistyped, StringComparison.Ordinal) || line.Contains(good, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -122,6 +135,7 @@ public sealed class KeyCheckOffersTests : ComponentTestContext
         page.WaitForAssertion(() => Assert.Contains("The old key is now refused by OpenAI: deleted for good.", page.Find("[data-testid='check-result']").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(15));
         var box = page.FindAll("label").Single(l => l.TextContent.Contains($"I deleted the key ending {oldValue[^4..]}", StringComparison.Ordinal)).QuerySelector("input")!;
         Assert.True(((AngleSharp.Html.Dom.IHtmlInputElement)box).IsChecked);
+        Assert.DoesNotContain(AppLines(), line => line.Contains(oldValue, StringComparison.Ordinal));
     }
 }
 
@@ -166,7 +180,14 @@ public sealed class CheckAllKeysTests : ComponentTestContext
     }
 
     private CheckAllKeysTests(WireMockServer openAi)
-        : base(new Dictionary<string, string?> { [$"{ProviderConnectionOptions.Section}:openai:BaseAddress"] = openAi.Url + "/" }) => _openAi = openAi;
+        : base(new Dictionary<string, string?> { [$"{ProviderConnectionOptions.Section}:openai:BaseAddress"] = openAi.Url + "/" })
+    {
+        _openAi = openAi;
+        // Every log line at Trace, HttpClient's own included: no key value may be in any of them.
+        Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(_logs));
+    }
+
+    private readonly LogCapture _logs = new();
 
     protected override async ValueTask DisposeAsyncCore()
     {
@@ -192,6 +213,8 @@ public sealed class CheckAllKeysTests : ComponentTestContext
 
         card.WaitForAssertion(() => Assert.Equal("1 work · 1 refused: DEV — OpenAI — old", card.Find("[data-testid='check-all-summary']").TextContent), TimeSpan.FromSeconds(20));
         Assert.Equal("Checked 2 of 2 keys", card.Find("[data-testid='check-all-progress']").GetAttribute("aria-label"));
+        Assert.Contains(_logs.Lines, line => line.Contains("/v1/models", StringComparison.Ordinal));
+        Assert.DoesNotContain(_logs.Lines, line => line.Contains(good, StringComparison.Ordinal) || line.Contains(bad, StringComparison.Ordinal));
 
         var vault = Render<CreatorKeys.Web.Components.Pages.Vault.VaultPage>();
         // The vault opens on its first folder with keys, DEV: its key shows the refusal, on the table and on the phone card.
