@@ -50,7 +50,8 @@ public sealed partial class SetupNoDeadEndsTests(BrowserFixture browser)
                 var slot = page.GetByTestId($"slot-openai-{environment}");
                 await page.GetByLabel($"{environment} key for OpenAI").FillAsync(TestAccounts.NewKeyValue());
                 await page.GetByRole(AriaRole.Button, new() { Name = $"Save the {environment} OpenAI key" }).ClickAsync();
-                await Assertions.Expect(slot.GetByRole(AriaRole.Status)).ToHaveTextAsync("Stored and encrypted just now.");
+                // (the slot's own status line; "Check it with OpenAI" beside it has its own, for the check's answer)
+                await Assertions.Expect(slot.Locator(".ck-slot-status")).ToHaveTextAsync("Stored and encrypted just now.");
             }
 
             await Assertions.Expect(page.Locator(".mud-snackbar")).ToHaveCountAsync(0);

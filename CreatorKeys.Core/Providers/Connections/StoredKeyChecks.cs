@@ -22,6 +22,25 @@ public sealed class StoredKeyChecks(
     /// <summary>Whether the key's provider has a check this install may run.</summary>
     public bool CanCheck(KeySummary key) => checks.CallsAllowed && key.ProviderId is { } id && checks.CanCheck(id);
 
+    /// <summary>Whether the provider has a check at all, whatever this install's setting (to say why a button is missing).</summary>
+    public bool CanCheckProvider(string providerId) => checks.CanCheck(providerId);
+
+    /// <summary>
+    /// Asks the provider about a value not stored yet (rotation step 1: a refused new key is not stored). Counts toward
+    /// the per-account limit; keeps nothing, since there is no key to keep a verdict for.
+    /// </summary>
+    /// <exception cref="RateLimitedException">The account checked too many keys in the last minute; nothing was sent.</exception>
+    public async Task<KeyCheckResult> CheckPastedAsync(string accountId, string providerId, string value, CancellationToken cancellationToken = default)
+    {
+        if (!checks.CallsAllowed || !checks.CanCheck(providerId))
+        {
+            return await checks.CheckAsync(providerId, "", cancellationToken);
+        }
+
+        limits.Enforce(LimitedAction.KeyCheck, accountId);
+        return await checks.CheckAsync(providerId, value, cancellationToken);
+    }
+
     /// <inheritdoc cref="KeyCheckService.CallsAllowed"/>
     public bool CallsAllowed => checks.CallsAllowed;
 
@@ -34,6 +53,27 @@ public sealed class StoredKeyChecks(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var records = await db.KeyChecks.AsNoTracking().Where(c => c.AccountId == accountId).ToListAsync(cancellationToken);
         return records.ToDictionary(c => c.KeyId);
+    }
+
+    /// <summary>The last kept verdict for each of <paramref name="keyIds"/> that was ever checked (a page of the vault).</summary>
+    public async Task<IReadOnlyDictionary<Guid, KeyCheckRecord>> LatestAsync(string accountId, IReadOnlyCollection<Guid> keyIds, CancellationToken cancellationToken = default)
+    {
+        if (keyIds.Count == 0)
+        {
+            return new Dictionary<Guid, KeyCheckRecord>();
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var records = await db.KeyChecks.AsNoTracking().Where(c => c.AccountId == accountId && keyIds.Contains(c.KeyId)).ToListAsync(cancellationToken);
+        return records.ToDictionary(c => c.KeyId);
+    }
+
+    /// <summary>"last checked: works, 3 days ago" (today, yesterday, N days ago).</summary>
+    public static string LastChecked(KeyCheckRecord record, DateTimeOffset now)
+    {
+        var days = (int)(now - record.CheckedAt).TotalDays;
+        var when = days switch { <= 0 => "today", 1 => "yesterday", _ => $"{days} days ago" };
+        return $"last checked: {InBrief(record.Outcome)}, {when}";
     }
 
     /// <summary>Asks the key's provider whether it works and keeps the verdict. Null when the account has no such key.</summary>

@@ -24,6 +24,15 @@ public sealed partial class VaultPage
     private string? _search;
     private KeyListStatus _statusFilter = KeyListStatus.Current;
 
+    // The key just stored with Add a key: its confirmation stays on the page with "Check it with <provider>".
+    private KeySummary? _justAdded;
+
+    // The last thing each shown key's provider said about it: "last checked: works, 3 days ago".
+    private IReadOnlyDictionary<Guid, CreatorKeys.Core.Providers.Connections.KeyCheckRecord> _lastChecks = new Dictionary<Guid, CreatorKeys.Core.Providers.Connections.KeyCheckRecord>();
+
+    [Inject]
+    private CreatorKeys.Core.Providers.Connections.StoredKeyChecks KeyChecks { get; set; } = default!;
+
     [Inject]
     private VaultService Vault { get; set; } = default!;
 
@@ -119,6 +128,7 @@ public sealed partial class VaultPage
         var shown = counts.For(status);
         var folder = ActiveEnvironment;
         var page = await Vault.ListKeysPageAsync(session.AccountId, new KeyListQuery(folder, status, search, _pageIndex), knownTotal: shown[folder]);
+        var checks = await KeyChecks.LatestAsync(session.AccountId, page.Keys.Select(k => k.Id).ToList());
         if (load != _loads)
         {
             return;
@@ -126,6 +136,7 @@ public sealed partial class VaultPage
 
         _counts = shown;
         _page = page;
+        _lastChecks = checks;
         _pageIndex = page.Page;
     }
 
@@ -215,6 +226,7 @@ public sealed partial class VaultPage
         if (result is { Canceled: false, Data: KeySummary added })
         {
             Snackbar.Add($"“{added.Label}” is encrypted and stored in {added.Environment.Code()}.", Severity.Success);
+            _justAdded = added;
             _statusFilter = KeyListStatus.Current;
             await LoadAsync(added.Environment);
         }
