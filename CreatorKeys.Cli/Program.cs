@@ -1,0 +1,3 @@
+using CreatorKeys.Cli;
+
+return await CliApp.RunAsync(args, CliConsole.FromProcess());
