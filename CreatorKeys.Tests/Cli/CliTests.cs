@@ -169,32 +169,20 @@ public sealed class CliTests : IDisposable
     public async Task Run_AsARealProcessWithVariablesOnly_ChildPrintsTheValueOverridesTheShellAndNeverSeesTheToken()
     {
         _api.Serve(DevToken, "DEV", DevSecrets);
-        var start = new ProcessStartInfo("dotnet")
+        var variables = new Dictionary<string, string?>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            ["XDG_CONFIG_HOME"] = Path.Combine(_cli.HomePath, "empty-config"),
+            ["CREATORKEYS_URL"] = _api.Url,
+            ["CREATORKEYS_TOKEN"] = DevToken,
+            ["OPENAI_API_KEY"] = "the-shells-own-value",
+            ["KEEP_ME"] = "inherited",
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CreatorKeys.Cli.dll"));
-        foreach (var argument in new[] { "run", "--env", "DEV", "--", "sh", "-c", "printf '%s|%s|%s' \"$OPENAI_API_KEY\" \"${CREATORKEYS_TOKEN-unset}\" \"$KEEP_ME\"; exit 7" })
-        {
-            start.ArgumentList.Add(argument);
-        }
 
-        start.Environment["XDG_CONFIG_HOME"] = Path.Combine(_cli.HomePath, "empty-config");
-        start.Environment["CREATORKEYS_URL"] = _api.Url;
-        start.Environment["CREATORKEYS_TOKEN"] = DevToken;
-        start.Environment["OPENAI_API_KEY"] = "the-shells-own-value";
-        start.Environment["KEEP_ME"] = "inherited";
+        var result = await CliProcess.RunToolAsync(variables, "run", "--env", "DEV", "--", "sh", "-c", "printf '%s|%s|%s' \"$OPENAI_API_KEY\" \"${CREATORKEYS_TOKEN-unset}\" \"$KEEP_ME\"; exit 7");
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-
-        Assert.Equal(7, process.ExitCode);
-        Assert.Equal($"{OpenAiValue}|unset|inherited", await output);
-        Assert.Equal("", await error);
+        Assert.Equal(7, result.ExitCode);
+        Assert.Equal($"{OpenAiValue}|unset|inherited", result.Output);
+        Assert.Equal("", result.Error);
         Assert.False(Directory.Exists(Path.Combine(_cli.HomePath, "empty-config")));
     }
 
