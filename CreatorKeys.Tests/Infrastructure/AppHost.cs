@@ -75,11 +75,22 @@ public sealed class AppHost : WebApplicationFactory<Program>
         return new HttpClient(handler) { BaseAddress = BaseAddress };
     }
 
+    /// <summary>The providers the app has calls for (Core/Providers/&lt;Provider&gt;).</summary>
+    private static readonly string[] ProvidersWithCalls =
+        ["openai", "anthropic", "openrouter", "elevenlabs", "replicate", "google-gemini", "stability", "groq", "mistral", "together"];
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
         builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting(DataFolder.SettingName, Folder.Path);
+        // No test reaches the internet: every provider the app can call answers "refused connection" on this
+        // machine at once (port 9, discard), unless a test points it at its own fake below.
+        foreach (var provider in ProvidersWithCalls)
+        {
+            builder.UseSetting($"CreatorKeys:Providers:{provider}:BaseAddress", "http://127.0.0.1:9/");
+        }
+
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
