@@ -23,11 +23,15 @@ public static class DatabaseInitializer
         {
             await db.Database.MigrateAsync(cancellationToken);
         }
-        // WAL lets readers and the writer work at once; the setting is stored in the file itself.
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets readers and the writer work at once; the setting is stored in the file itself.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
         await services.GetRequiredService<DueDateRefresher>().RefreshAsync(cancellationToken);
         await services.GetRequiredService<Audit.ActivityChain>().SealOlderEntriesAsync(db, cancellationToken);
         await Accounts.TwoFactorService.HashLegacyRecoveryCodesAsync(db, cancellationToken);
-        logger.LogInformation("Database ready at {DatabasePath}; {Count} migration(s) applied.", dataFolder.DatabasePath, pending);
+        logger.LogInformation("Database ready at {DatabasePath}; {Count} migration(s) applied.", services.GetRequiredService<Database>().Describe(), pending);
     }
 }
