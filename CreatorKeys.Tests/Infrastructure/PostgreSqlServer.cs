@@ -27,8 +27,11 @@ public static class PostgreSqlServer
     private static readonly ConcurrentDictionary<string, string> DatabasesByFolder = new();
     private static readonly SemaphoreSlim CreateGate = new(1, 1);
 
-    /// <summary>The connection string of the database that belongs to <paramref name="folder"/>, made on first use.</summary>
-    public static async Task<string> DatabaseForAsync(TempFolder folder)
+    /// <summary>
+    /// The connection string of the database that belongs to <paramref name="folder"/>, made on first use: a copy of
+    /// the migrated template, or with <paramref name="migrated"/> false an empty one (a new server's first start).
+    /// </summary>
+    public static async Task<string> DatabaseForAsync(TempFolder folder, bool migrated = true)
     {
         var cluster = Started.Value;
         if (DatabasesByFolder.TryGetValue(folder.Path, out var existing))
@@ -44,7 +47,7 @@ public static class PostgreSqlServer
             await cluster.EnsureTemplateAsync();
             await using var admin = new NpgsqlConnection(cluster.ConnectionString("postgres") + ";Pooling=false");
             await admin.OpenAsync();
-            await using var command = new NpgsqlCommand($"""CREATE DATABASE "{name}" TEMPLATE "{TemplateDatabase}" """, admin);
+            await using var command = new NpgsqlCommand($"""CREATE DATABASE "{name}" TEMPLATE "{(migrated ? TemplateDatabase : "template0")}" """, admin);
             await command.ExecuteNonQueryAsync();
         }
         finally
