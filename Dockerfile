@@ -10,9 +10,11 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig appsettings.json ./
 COPY CreatorKeys.Core/CreatorKeys.Core.csproj CreatorKeys.Core/
 COPY CreatorKeys.Web/CreatorKeys.Web.csproj CreatorKeys.Web/
+COPY CreatorKeys.Data.PostgreSql/CreatorKeys.Data.PostgreSql.csproj CreatorKeys.Data.PostgreSql/
 RUN dotnet restore CreatorKeys.Web/CreatorKeys.Web.csproj
 COPY CreatorKeys.Core/ CreatorKeys.Core/
 COPY CreatorKeys.Web/ CreatorKeys.Web/
+COPY CreatorKeys.Data.PostgreSql/ CreatorKeys.Data.PostgreSql/
 RUN dotnet publish CreatorKeys.Web/CreatorKeys.Web.csproj -c Release -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime

@@ -55,6 +55,8 @@ public static class DependencyInjection
         var dataFolder = DataFolder.FromConfiguration(configuration);
         dataFolder.EnsureExists();
         services.AddSingleton(dataFolder);
+        var database = Database.FromConfiguration(configuration, dataFolder);
+        services.AddSingleton(database);
 
         // One context per operation (IDbContextFactory); Identity's stores get a scoped one from the same factory.
         // Pooled: a page makes several short-lived contexts, and a reused one skips building EF's services each time.
@@ -63,8 +65,7 @@ public static class DependencyInjection
         services.AddSingleton<IInterceptor, ActivityChainInterceptor>();
         services.AddSingleton<AccountChanges>();
         services.AddSingleton<IInterceptor, AccountChangesInterceptor>();
-        services.AddPooledDbContextFactory<CreatorKeysDbContext>((provider, options) => options
-            .UseSqlite(dataFolder.ConnectionString)
+        services.AddPooledDbContextFactory<CreatorKeysDbContext>((provider, options) => database.Configure(options)
             .AddInterceptors(provider.GetServices<IInterceptor>()));
         // A real query, not just "can open the file": SQLite opens a damaged file happily.
         services.AddHealthChecks().AddDbContextCheck<CreatorKeysDbContext>("database", customTestQuery: async (db, ct) =>

@@ -22,6 +22,15 @@ builder.AddCoreServices();
 builder.AddWebServices();
 
 var app = builder.Build();
+if (args.Contains(DatabaseInitializer.MigrateCommand))
+{
+    // Several instances on one PostgreSQL: run this once before starting them (docs/self-hosting.md), with
+    // CreatorKeys:Database:MigrateAtStart = false on the instances. Nothing else starts.
+    var applied = await app.Services.MigrateDatabaseAsync();
+    await Console.Out.WriteLineAsync($"Database up to date ({applied} migration(s) applied).");
+    return 0;
+}
+
 await app.Services.InitializeDatabaseAsync();
 
 app.UseForwardedHeaders();

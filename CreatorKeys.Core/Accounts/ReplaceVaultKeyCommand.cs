@@ -128,10 +128,10 @@ public sealed class ReplaceVaultKeyCommand(
         try
         {
             // Freed space (the old wraps, the old ciphertexts) is overwritten with zeros rather than left in the file.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA secure_delete = ON;", cancellationToken);
+            await Data.Database.SecureDeleteOnAsync(db.Database, cancellationToken);
 
-            // BEGIN IMMEDIATE (SQLite's default here): the write lock is taken now, so no other write lands in between.
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // BEGIN IMMEDIATE on SQLite (the write lock is taken now), SERIALIZABLE on PostgreSQL: no other write lands in between.
+            await using var transaction = await Data.Database.BeginWriteTransactionAsync(db.Database, cancellationToken);
             var account = await db.Users.SingleAsync(a => a.Id == accountId, cancellationToken);
             var keys = await db.ApiKeys.Where(k => k.AccountId == accountId).OrderBy(k => k.Id).ToListAsync(cancellationToken);
             var secret = await db.TwoStepSecrets.SingleOrDefaultAsync(s => s.AccountId == accountId, cancellationToken);
@@ -187,7 +187,7 @@ public sealed class ReplaceVaultKeyCommand(
             // into the file and empty it. Best effort: a reader still open elsewhere can keep part of it for now.
             try
             {
-                await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken);
+                await Data.Database.CheckpointAsync(db.Database, cancellationToken);
             }
             catch (Microsoft.Data.Sqlite.SqliteException ex)
             {

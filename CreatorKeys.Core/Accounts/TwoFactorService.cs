@@ -282,7 +282,7 @@ public sealed class TwoFactorService(
         try
         {
             // The plain rows are overwritten on delete rather than left in free pages of the file.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA secure_delete = ON;", cancellationToken);
+            await Data.Database.SecureDeleteOnAsync(db.Database, cancellationToken);
             foreach (var row in rows)
             {
                 foreach (var code in (row.Value ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
@@ -321,7 +321,7 @@ public sealed class TwoFactorService(
         await db.Database.OpenConnectionAsync();
         try
         {
-            await db.Database.ExecuteSqlRawAsync("PRAGMA secure_delete = ON;");
+            await Data.Database.SecureDeleteOnAsync(db.Database);
             var plainKey = rows.FirstOrDefault(r => r.LoginProvider == LegacyLoginProvider && r.Name == LegacyKeyName)?.Value;
             if (!string.IsNullOrEmpty(plainKey) && !await db.TwoStepSecrets.AnyAsync(s => s.AccountId == accountId))
             {

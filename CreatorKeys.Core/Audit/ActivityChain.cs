@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using CreatorKeys.Core.Data;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -244,7 +243,7 @@ public sealed record ChainReport(bool Intact, int Checked, long? BrokenAtSequenc
 /// save with entries at a time in this process, so each reads the true end of its chain; the
 /// unique (account, sequence) index guards the rest.
 /// </summary>
-internal sealed class ActivityChainInterceptor(Data.DataFolder dataFolder, ActivitySealKey sealKey) : SaveChangesInterceptor
+internal sealed class ActivityChainInterceptor(Data.Database database, ActivitySealKey sealKey) : SaveChangesInterceptor
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
 
@@ -330,7 +329,7 @@ internal sealed class ActivityChainInterceptor(Data.DataFolder dataFolder, Activ
     private void Chain(DbContext context, List<ActivityEntry> entries)
     {
         // A separate connection reads the committed end of each chain (this save has not started writing).
-        using var connection = new SqliteConnection(dataFolder.ConnectionString);
+        using var connection = database.NewConnection();
         connection.Open();
         var key = sealKey.Key;
         foreach (var account in entries.GroupBy(e => e.AccountId))
@@ -377,9 +376,9 @@ internal sealed class ActivityChainInterceptor(Data.DataFolder dataFolder, Activ
     private static bool CheckpointExists(DbConnection connection, string accountId)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT 1 FROM \"ActivityCheckpoints\" WHERE \"AccountId\" = $account";
+        command.CommandText = "SELECT 1 FROM \"ActivityCheckpoints\" WHERE \"AccountId\" = @account";
         var parameter = command.CreateParameter();
-        parameter.ParameterName = "$account";
+        parameter.ParameterName = "@account";
         parameter.Value = accountId;
         command.Parameters.Add(parameter);
         return command.ExecuteScalar() is not null;
@@ -388,9 +387,9 @@ internal sealed class ActivityChainInterceptor(Data.DataFolder dataFolder, Activ
     private static (long Sequence, string Hash) LastOf(DbConnection connection, string accountId)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT \"Sequence\", \"Hash\" FROM \"Activity\" WHERE \"AccountId\" = $account AND \"Hash\" <> '' ORDER BY \"Sequence\" DESC LIMIT 1";
+        command.CommandText = "SELECT \"Sequence\", \"Hash\" FROM \"Activity\" WHERE \"AccountId\" = @account AND \"Hash\" <> '' ORDER BY \"Sequence\" DESC LIMIT 1";
         var parameter = command.CreateParameter();
-        parameter.ParameterName = "$account";
+        parameter.ParameterName = "@account";
         parameter.Value = accountId;
         command.Parameters.Add(parameter);
         using var reader = command.ExecuteReader();

@@ -60,6 +60,11 @@ public sealed class CreatorKeysDbContext(DbContextOptions<CreatorKeysDbContext> 
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(CreatorKeysDbContext).Assembly);
+        if (Database.IsNpgsql())
+        {
+            // The one filter written in SQLite's words (a boolean is 0/1 there); PostgreSQL has a real boolean.
+            builder.Entity<KeyRotation>().HasIndex(r => r.OldKeyId).HasFilter("\"IsActive\"");
+        }
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

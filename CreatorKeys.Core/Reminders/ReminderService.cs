@@ -2,7 +2,6 @@ using CreatorKeys.Core.Audit;
 using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Email;
 using CreatorKeys.Core.Vault;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,8 +24,6 @@ public sealed class ReminderService(
     TimeProvider time,
     ILogger<ReminderService> logger)
 {
-    /// <summary>SQLITE_CONSTRAINT_UNIQUE: the ledger's unique index refused a duplicate.</summary>
-    private const int UniqueConstraintFailed = 2067;
 
     public TimeZoneInfo TimeZone { get; } = reminderOptions.Value.ResolveTimeZone();
 
@@ -79,7 +76,7 @@ public sealed class ReminderService(
                     notifier.Notify(account.Key);
                 }
             }
-            catch (Exception ex) when (ex is DbUpdateException or SqliteException or InvalidOperationException)
+            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException || Database.IsDatabaseError(ex))
             {
                 // One account's trouble must not stop everyone else's reminders; the next run tries it again.
                 failed++;
@@ -148,7 +145,7 @@ public sealed class ReminderService(
             await db.SaveChangesAsync(cancellationToken);
             return (fresh.Count, message is not null);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteExtendedErrorCode: UniqueConstraintFailed })
+        catch (DbUpdateException ex) when (Database.IsUniqueViolation(ex))
         {
             // Another check got there first (two "check now" presses, or the daily job at the same moment): it sent them.
             logger.LogInformation("Reminder check for account {AccountId} found its reminders already recorded by a concurrent run.", accountId);
@@ -191,7 +188,7 @@ public sealed class ReminderService(
     public async Task<int> CountUnreadAsync(string accountId, int atMost = int.MaxValue, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await CountUnreadQuery(db, accountId, atMost, cancellationToken);
+        return await CountUnreadQuery.For(db)(db, accountId, atMost, cancellationToken);
     }
 
     /// <summary>
@@ -199,9 +196,9 @@ public sealed class ReminderService(
     /// expression to find the query's cache entry) was most of its cost. Ordered by a column the
     /// index already holds in order (so no sort), which a limit wants.
     /// </summary>
-    private static readonly Func<CreatorKeysDbContext, string, int, CancellationToken, Task<int>> CountUnreadQuery =
+    private static readonly CompiledPerModel<Func<CreatorKeysDbContext, string, int, CancellationToken, Task<int>>> CountUnreadQuery = new(() =>
         EF.CompileAsyncQuery((CreatorKeysDbContext db, string accountId, int atMost, CancellationToken _) =>
-            db.Reminders.Where(r => r.AccountId == accountId && r.ReadAt == null).OrderBy(r => r.ReadAt).Take(atMost).Count());
+            db.Reminders.Where(r => r.AccountId == accountId && r.ReadAt == null).OrderBy(r => r.ReadAt).Take(atMost).Count()));
 
     /// <summary>Marks one notification (or, with no id, all of them) as read.</summary>
     public async Task MarkReadAsync(string accountId, Guid? reminderId = null, CancellationToken cancellationToken = default)

@@ -6,7 +6,6 @@ using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Email;
 using CreatorKeys.Core.Reminders;
 using CreatorKeys.Core.Vault;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -80,11 +79,11 @@ public sealed class MonthlyReportService(
                 await write.SaveChangesAsync(cancellationToken);
                 queued++;
             }
-            catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteExtendedErrorCode: 2067 })
+            catch (DbUpdateException ex) when (Database.IsUniqueViolation(ex))
             {
                 logger.LogInformation("The monthly report for account {AccountId} was queued by a concurrent run.", account.Id);
             }
-            catch (Exception ex) when (ex is DbUpdateException or SqliteException or InvalidOperationException or IOException)
+            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or IOException || Database.IsDatabaseError(ex))
             {
                 // One account's report must not stop the others'; the next daily run tries again.
                 logger.LogError(ex, "The monthly report for account {AccountId} could not be queued.", account.Id);

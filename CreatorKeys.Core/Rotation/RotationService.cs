@@ -2,7 +2,6 @@ using CreatorKeys.Core.Audit;
 using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Validation;
 using CreatorKeys.Core.Vault;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -81,7 +80,7 @@ public sealed class RotationService(
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException ex) when (Database.IsUniqueViolation(ex))
         {
             // Another request started a rotation of this key a moment ago: use that one.
             await using var fresh = await dbFactory.CreateDbContextAsync(cancellationToken);

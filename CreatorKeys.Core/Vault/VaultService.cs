@@ -3,7 +3,6 @@ using CreatorKeys.Core.Audit;
 using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Providers;
 using CreatorKeys.Core.Security;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -119,7 +118,7 @@ public sealed class VaultService(
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException ex) when (Database.IsUniqueViolation(ex))
         {
             // Another request stored the same value between our check and our insert.
             await using var fresh = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -208,9 +207,9 @@ public sealed class VaultService(
         try
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = """SELECT "Environment", "Status", "Count" FROM "ApiKeyCounts" WHERE "AccountId" = $account""";
+            command.CommandText = """SELECT "Environment", "Status", "Count" FROM "ApiKeyCounts" WHERE "AccountId" = @account""";
             var account = command.CreateParameter();
-            account.ParameterName = "$account";
+            account.ParameterName = "@account";
             account.Value = accountId;
             command.Parameters.Add(account);
             var rows = new List<KeyCountRow>();
@@ -241,7 +240,7 @@ public sealed class VaultService(
         {
             // The vault page's own request (counted already, no search): the compiled query.
             return await PageOfAsync(total, query.Page, query.PageSize, (skip, take) =>
-                compiled(db, accountId, query.Environment, skip, take).ToListAsync(cancellationToken).AsTask());
+                compiled.For(db)(db, accountId, query.Environment, skip, take).ToListAsync(cancellationToken).AsTask());
         }
 
         var keys = Listed(db, accountId, query.Status, query.Search).Where(k => k.Environment == query.Environment);
@@ -300,14 +299,14 @@ public sealed class VaultService(
     /// SQLite reading the 25 rows. Same filter, order and columns as <see cref="Listed"/> with
     /// <see cref="ListKeysPageAsync"/>; VaultListingTests and QueryPlanTests hold both to that.
     /// </summary>
-    private static readonly Dictionary<KeyListStatus, Func<CreatorKeysDbContext, string, VaultEnvironment, int, int, IAsyncEnumerable<KeySummary>>> VaultPageQueries = new()
+    private static readonly Dictionary<KeyListStatus, CompiledPerModel<Func<CreatorKeysDbContext, string, VaultEnvironment, int, int, IAsyncEnumerable<KeySummary>>>> VaultPageQueries = new()
     {
         [KeyListStatus.Current] = CompileVaultPage(ListedAsCurrent),
         [KeyListStatus.Retired] = CompileVaultPage(ListedAsRetired),
         [KeyListStatus.All] = CompileVaultPage(k => true),
     };
 
-    private static Func<CreatorKeysDbContext, string, VaultEnvironment, int, int, IAsyncEnumerable<KeySummary>> CompileVaultPage(Expression<Func<ApiKey, bool>> status) =>
+    private static CompiledPerModel<Func<CreatorKeysDbContext, string, VaultEnvironment, int, int, IAsyncEnumerable<KeySummary>>> CompileVaultPage(Expression<Func<ApiKey, bool>> status) => new(() =>
         EF.CompileAsyncQuery((CreatorKeysDbContext db, string accountId, VaultEnvironment environment, int skip, int take) =>
             db.ApiKeys.AsNoTracking()
                 .Where(k => k.AccountId == accountId && k.Environment == environment)
@@ -315,7 +314,7 @@ public sealed class VaultService(
                 .OrderBy(k => EF.Functions.Collate(k.ProviderName, "NOCASE")).ThenBy(k => EF.Functions.Collate(k.Label, "NOCASE")).ThenBy(k => k.Id)
                 .Skip(skip)
                 .Take(take)
-                .Select(SummaryOf));
+                .Select(SummaryOf)));
 
     /// <summary>The account's keys among <paramref name="keyIds"/>, by id; ids of other accounts' keys or of no key are left out.</summary>
     public async Task<IReadOnlyDictionary<Guid, KeySummary>> FindKeysAsync(string accountId, IReadOnlyCollection<Guid> keyIds, CancellationToken cancellationToken = default)
@@ -348,9 +347,14 @@ public sealed class VaultService(
         {
             // LIKE is case-insensitive for ASCII in SQLite; the escape keeps a typed % or _ literal.
             var pattern = "%" + search.Trim().Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal) + "%";
-            keys = keys.Where(k => EF.Functions.Like(k.ProviderName, pattern, @"\")
-                || EF.Functions.Like(k.Label, pattern, @"\")
-                || EF.Functions.Like(k.Hint, pattern, @"\"));
+            // PostgreSQL's LIKE minds case: ILIKE there.
+            keys = db.Database.IsNpgsql()
+                ? keys.Where(k => EF.Functions.ILike(k.ProviderName, pattern, @"\")
+                    || EF.Functions.ILike(k.Label, pattern, @"\")
+                    || EF.Functions.ILike(k.Hint, pattern, @"\"))
+                : keys.Where(k => EF.Functions.Like(k.ProviderName, pattern, @"\")
+                    || EF.Functions.Like(k.Label, pattern, @"\")
+                    || EF.Functions.Like(k.Hint, pattern, @"\"));
         }
 
         return keys;

@@ -37,11 +37,24 @@ public sealed class CoreHost : IAsyncDisposable
     /// Starts Core on a fresh folder, or on <paramref name="folder"/> to simulate a restart;
     /// <paramref name="extraServices"/> adds to Core's services (an EF interceptor that records the SQL, say).
     /// </summary>
-    public static async Task<CoreHost> StartAsync(IDictionary<string, string?>? settings = null, TempFolder? folder = null, Action<IServiceCollection>? extraServices = null)
+    public static Task<CoreHost> StartAsync(IDictionary<string, string?>? settings = null, TempFolder? folder = null, Action<IServiceCollection>? extraServices = null) =>
+        StartAsync(DatabaseProvider.Sqlite, settings, folder, extraServices);
+
+    /// <summary>
+    /// The same on <paramref name="databaseProvider"/>: for PostgreSQL, the folder's own database on the test run's throwaway
+    /// server (<see cref="PostgreSqlServer"/>), so a restart on the same folder finds the same data.
+    /// </summary>
+    public static async Task<CoreHost> StartAsync(DatabaseProvider databaseProvider, IDictionary<string, string?>? settings = null, TempFolder? folder = null, Action<IServiceCollection>? extraServices = null)
     {
         var ownsFolder = folder is null;
         folder ??= new TempFolder();
         var values = new Dictionary<string, string?> { [DataFolder.SettingName] = folder.Path };
+        if (databaseProvider == DatabaseProvider.PostgreSql)
+        {
+            values[Database.Section + ":Provider"] = nameof(DatabaseProvider.PostgreSql);
+            values[Database.Section + ":ConnectionString"] = await PostgreSqlServer.DatabaseForAsync(folder);
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             values[key] = value;

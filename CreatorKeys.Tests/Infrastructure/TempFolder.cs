@@ -21,6 +21,7 @@ public sealed class TempFolder : IDisposable
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
+        PostgreSqlServer.DropDatabaseOf(Path);
         try
         {
             Directory.Delete(Path, recursive: true);

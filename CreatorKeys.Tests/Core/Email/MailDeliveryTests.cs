@@ -10,15 +10,18 @@ using MimeKit;
 namespace CreatorKeys.Tests.Core.Email;
 
 /// <summary>Mail settings, the test email and the no-SMTP outbox folder, against a real SMTP server on loopback.</summary>
-public sealed class MailDeliveryTests
+public class MailDeliveryTests
 {
+    /// <summary>The database these tests run on; <see cref="MailDeliveryTestsOnPostgreSql"/> runs them all again on PostgreSQL.</summary>
+    protected virtual DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
     private const string SmtpUser = "creator";
     private const string SmtpPassword = "mail-server-password-71";
 
     [Fact]
     public async Task NoSmtpServer_DigestIsWrittenAsAnEmlFile_ThatMailProgramsOpen()
     {
-        await using var host = await CoreHost.StartAsync();
+        await using var host = await CoreHost.StartAsync(Provider);
         var (_, session, _) = await host.SignUpAsync();
         await host.Vault.AddKeyAsync(session, new NewKeyInput("OpenAI", VaultEnvironment.Prod, "PROD — OpenAI — old", TestAccounts.NewKeyValue(), IssueDate: KeyIssueDate.Of(host.Time.GetUtcNow().AddDays(-91))), TestAccounts.Origin, acceptShapeWarning: true);
 
@@ -38,7 +41,7 @@ public sealed class MailDeliveryTests
     public async Task TestEmail_ArrivesThroughTheServer_WithTheRightCredentials()
     {
         await using var smtp = TestSmtpServer.Start(SmtpUser, SmtpPassword);
-        await using var host = await CoreHost.StartAsync(new Dictionary<string, string?>(smtp.AppSettings(SmtpUser, SmtpPassword)));
+        await using var host = await CoreHost.StartAsync(Provider, new Dictionary<string, string?>(smtp.AppSettings(SmtpUser, SmtpPassword)));
 
         var result = await host.Services.GetRequiredService<OutboxService>().SendTestAsync(TestAccounts.Email);
 
@@ -53,7 +56,7 @@ public sealed class MailDeliveryTests
     {
         await using var smtp = TestSmtpServer.Start(SmtpUser, SmtpPassword);
         const string wrong = "not-the-password-9876";
-        await using var host = await CoreHost.StartAsync(new Dictionary<string, string?>(smtp.AppSettings(SmtpUser, wrong)));
+        await using var host = await CoreHost.StartAsync(Provider, new Dictionary<string, string?>(smtp.AppSettings(SmtpUser, wrong)));
 
         var result = await host.Services.GetRequiredService<OutboxService>().SendTestAsync(TestAccounts.Email);
 
@@ -69,7 +72,7 @@ public sealed class MailDeliveryTests
         var smtp = TestSmtpServer.Start();
         var settings = new Dictionary<string, string?>(smtp.AppSettings());
         await smtp.DisposeAsync();
-        await using var host = await CoreHost.StartAsync(settings);
+        await using var host = await CoreHost.StartAsync(Provider, settings);
 
         var result = await host.Services.GetRequiredService<OutboxService>().SendTestAsync(TestAccounts.Email);
 
@@ -81,7 +84,7 @@ public sealed class MailDeliveryTests
     public async Task SettingsPage_SavedSettingsWin_AndThePasswordIsStoredOnlyEncrypted()
     {
         await using var smtp = TestSmtpServer.Start(SmtpUser, SmtpPassword);
-        await using var host = await CoreHost.StartAsync();
+        await using var host = await CoreHost.StartAsync(Provider);
         var (_, session, _) = await host.SignUpAsync();
         await host.Services.ConfirmItsYouAsync(session);
         var mail = host.Services.GetRequiredService<MailSettingsService>();
@@ -107,7 +110,11 @@ public sealed class MailDeliveryTests
             Assert.DoesNotContain(SmtpPassword, stored.ProtectedPassword);
         }
 
-        Assert.DoesNotContain(SmtpPassword, await File.ReadAllTextAsync(host.DataFolder.DatabasePath + "-wal") + await File.ReadAllTextAsync(host.DataFolder.DatabasePath));
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            // The file itself (PostgreSQL's storage is the server's; the stored row above is what it holds).
+            Assert.DoesNotContain(SmtpPassword, await File.ReadAllTextAsync(host.DataFolder.DatabasePath + "-wal") + await File.ReadAllTextAsync(host.DataFolder.DatabasePath));
+        }
 
         var sent = await host.Services.GetRequiredService<OutboxService>().SendTestAsync(TestAccounts.Email);
         Assert.True(sent.Succeeded, sent.Message);
@@ -126,7 +133,7 @@ public sealed class MailDeliveryTests
     [InlineData("smtp.example.com", 587, "not an address", "FromAddress")]
     public async Task SettingsPage_BadInput_GetsAMessage_AndChangesNothing(string host, int port, string from, string field)
     {
-        await using var core = await CoreHost.StartAsync();
+        await using var core = await CoreHost.StartAsync(Provider);
         var (_, session, _) = await core.SignUpAsync();
         await core.Services.ConfirmItsYouAsync(session);
         var mail = core.Services.GetRequiredService<MailSettingsService>();
@@ -140,7 +147,7 @@ public sealed class MailDeliveryTests
     [Fact]
     public async Task SettingsPage_OnlyTheFirstAccountMayChangeTheMailServer()
     {
-        await using var core = await CoreHost.StartAsync(new Dictionary<string, string?> { ["CreatorKeys:Accounts:Registration"] = "Open" });
+        await using var core = await CoreHost.StartAsync(Provider, new Dictionary<string, string?> { ["CreatorKeys:Accounts:Registration"] = "Open" });
         var (_, admin, _) = await core.SignUpAsync();
         core.Time.Advance(TimeSpan.FromMinutes(1));
         var (_, other, _) = await core.SignUpAsync(TestAccounts.OtherEmail);
@@ -157,4 +164,10 @@ public sealed class MailDeliveryTests
         Assert.Empty(await mail.SaveAsync(admin, new MailSettingsInput { Host = "smtp.example.com", Port = 587 }));
         Assert.Equal("smtp.example.com", (await mail.GetAsync()).Host);
     }
+}
+
+/// <summary>Every test above, on a real PostgreSQL server (<see cref="PostgreSqlServer"/>).</summary>
+public sealed class MailDeliveryTestsOnPostgreSql : MailDeliveryTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 }

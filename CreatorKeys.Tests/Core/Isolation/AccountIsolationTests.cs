@@ -17,8 +17,11 @@ namespace CreatorKeys.Tests.Core.Isolation;
 /// account A's data is byte-for-byte the same afterwards. A reflection check keeps the list
 /// complete: a new id-taking service method fails the suite until it is added here.
 /// </summary>
-public sealed class AccountIsolationTests : IAsyncLifetime
+public class AccountIsolationTests : IAsyncLifetime
 {
+    /// <summary>The database these tests run on; <see cref="AccountIsolationTestsOnPostgreSql"/> runs them all again on PostgreSQL.</summary>
+    protected virtual DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
     /// <summary>Each public service method with an id (or a list of ids) parameter, as "Type.Method". Keep in step with <see cref="CallsAsB"/>.</summary>
     private static readonly string[] Covered =
     [
@@ -48,7 +51,7 @@ public sealed class AccountIsolationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = await CoreHost.StartAsync(new Dictionary<string, string?> { ["CreatorKeys:Accounts:Registration"] = "Open" });
+        _host = await CoreHost.StartAsync(Provider, new Dictionary<string, string?> { ["CreatorKeys:Accounts:Registration"] = "Open" });
         (_, _a, _) = await _host.SignUpAsync("a@example.com");
         await _host.Services.ConfirmItsYouAsync(_a);
         (_, _b, _) = await _host.SignUpAsync("b@example.com");
@@ -177,4 +180,10 @@ public sealed class AccountIsolationTests : IAsyncLifetime
         };
         return JsonSerializer.Serialize(snapshot);
     }
+}
+
+/// <summary>Every test above, on a real PostgreSQL server (<see cref="PostgreSqlServer"/>).</summary>
+public sealed class AccountIsolationTestsOnPostgreSql : AccountIsolationTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 }

@@ -13,8 +13,11 @@ namespace CreatorKeys.Tests.Core.Reminders;
 /// The daily check, the ledger, the digest and the outbox, against real SQLite and a real
 /// SMTP server on loopback, with a fake clock.
 /// </summary>
-public sealed class ReminderServiceTests : IAsyncLifetime
+public class ReminderServiceTests : IAsyncLifetime
 {
+    /// <summary>The database these tests run on; <see cref="ReminderServiceTestsOnPostgreSql"/> runs them all again on PostgreSQL.</summary>
+    protected virtual DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
     private const string BaseAddress = "https://keys.example.test";
 
     private TestSmtpServer _smtp = default!;
@@ -29,7 +32,7 @@ public sealed class ReminderServiceTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _smtp = TestSmtpServer.Start();
-        _host = await CoreHost.StartAsync(Settings());
+        _host = await CoreHost.StartAsync(Provider, Settings());
         (var account, _session, _) = await _host.SignUpAsync();
         _accountId = account.Id;
     }
@@ -149,7 +152,7 @@ public sealed class ReminderServiceTests : IAsyncLifetime
         await _host.DisposeAsync();
         Assert.Empty(_smtp.Messages);
 
-        _host = await CoreHost.StartAsync(Settings(), folder);
+        _host = await CoreHost.StartAsync(Provider, Settings(), folder);
         try
         {
             var recheck = await Reminders.CheckAsync();
@@ -165,7 +168,7 @@ public sealed class ReminderServiceTests : IAsyncLifetime
         {
             await _host.DisposeAsync();
             folder.Dispose();
-            _host = await CoreHost.StartAsync(Settings());
+            _host = await CoreHost.StartAsync(Provider, Settings());
         }
     }
 
@@ -448,4 +451,10 @@ public sealed class ReminderServiceTests : IAsyncLifetime
             Assert.DoesNotContain(value.Substring(i, 8), text, StringComparison.Ordinal);
         }
     }
+}
+
+/// <summary>Every test above, on a real PostgreSQL server (<see cref="PostgreSqlServer"/>).</summary>
+public sealed class ReminderServiceTestsOnPostgreSql : ReminderServiceTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 }

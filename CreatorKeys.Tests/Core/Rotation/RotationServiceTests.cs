@@ -11,8 +11,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CreatorKeys.Tests.Core.Rotation;
 
 /// <summary>The rotation state machine against real SQLite.</summary>
-public sealed class RotationServiceTests : IAsyncLifetime
+public class RotationServiceTests : IAsyncLifetime
 {
+    /// <summary>The database these tests run on; <see cref="RotationServiceTestsOnPostgreSql"/> runs them all again on PostgreSQL.</summary>
+    protected virtual DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
     private CoreHost _host = default!;
     private VaultSession _session = default!;
     private string _accountId = "";
@@ -23,7 +26,7 @@ public sealed class RotationServiceTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = await CoreHost.StartAsync(new Dictionary<string, string?> { ["CreatorKeys:Accounts:Registration"] = "Open" });
+        _host = await CoreHost.StartAsync(Provider, new Dictionary<string, string?> { ["CreatorKeys:Accounts:Registration"] = "Open" });
         (var account, _session, _) = await _host.SignUpAsync();
         await _host.Services.ConfirmItsYouAsync(_session);
         _accountId = account.Id;
@@ -258,7 +261,7 @@ public sealed class RotationServiceTests : IAsyncLifetime
         var folder = _host.KeepFolderOnDispose();
         await _host.DisposeAsync();
 
-        _host = await CoreHost.StartAsync(folder: folder);
+        _host = await CoreHost.StartAsync(Provider, folder: folder);
         var resumed = await Rotations.GetAsync(_accountId, rotation.Id);
 
         Assert.Equal(RotationStep.UpdateWorkflows, resumed!.Step);
@@ -328,4 +331,10 @@ public sealed class RotationServiceTests : IAsyncLifetime
 
     private async Task<CreatorKeysDbContext> Db() =>
         await _host.Services.GetRequiredService<IDbContextFactory<CreatorKeysDbContext>>().CreateDbContextAsync();
+}
+
+/// <summary>Every test above, on a real PostgreSQL server (<see cref="PostgreSqlServer"/>).</summary>
+public sealed class RotationServiceTestsOnPostgreSql : RotationServiceTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 }

@@ -1,6 +1,7 @@
+using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Vault;
 using CreatorKeys.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CreatorKeys.Tests.Core.Vault;
 
@@ -9,12 +10,15 @@ namespace CreatorKeys.Tests.Core.Vault;
 /// ApiKeys (migration ApiKeyCountsTable). Whatever changes a key (the services, a plain SQL
 /// update, a cascade when an account goes), the table must say what counting the keys says.
 /// </summary>
-public sealed class KeyCountTableTests : IAsyncLifetime
+public class KeyCountTableTests : IAsyncLifetime
 {
+    /// <summary>The database these tests run on; <see cref="KeyCountTableTestsOnPostgreSql"/> runs them all again on PostgreSQL.</summary>
+    protected virtual DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
     private CoreHost _host = default!;
 
     public async Task InitializeAsync() =>
-        _host = await CoreHost.StartAsync(new Dictionary<string, string?> { ["CreatorKeys:Accounts:Registration"] = "Open" });
+        _host = await CoreHost.StartAsync(Provider, new Dictionary<string, string?> { ["CreatorKeys:Accounts:Registration"] = "Open" });
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -91,10 +95,17 @@ public sealed class KeyCountTableTests : IAsyncLifetime
         Assert.True(await command.ExecuteNonQueryAsync() > 0, sql);
     }
 
-    private async Task<SqliteConnection> OpenAsync()
+    private async Task<System.Data.Common.DbConnection> OpenAsync()
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(_host.DataFolder.ConnectionString) { ForeignKeys = true }.ToString());
+        // SQLite's connection string turns foreign keys on (the cascade); PostgreSQL always has them.
+        var connection = _host.Services.GetRequiredService<Database>().NewConnection();
         await connection.OpenAsync();
         return connection;
     }
+}
+
+/// <summary>Every test above, on a real PostgreSQL server (<see cref="PostgreSqlServer"/>).</summary>
+public sealed class KeyCountTableTestsOnPostgreSql : KeyCountTableTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 }

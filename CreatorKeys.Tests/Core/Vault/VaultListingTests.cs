@@ -1,16 +1,21 @@
+using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Vault;
 using CreatorKeys.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CreatorKeys.Tests.Core.Vault;
 
 /// <summary>The vault page's server-side paging: counts per environment, one sorted, filtered page at a time.</summary>
-public sealed class VaultListingTests : IAsyncLifetime
+public class VaultListingTests : IAsyncLifetime
 {
+    /// <summary>The database these tests run on; <see cref="VaultListingTestsOnPostgreSql"/> runs them all again on PostgreSQL.</summary>
+    protected virtual DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
     private CoreHost _host = default!;
 
     public async Task InitializeAsync() =>
-        _host = await CoreHost.StartAsync(new Dictionary<string, string?> { ["CreatorKeys:Accounts:Registration"] = "Open" });
+        _host = await CoreHost.StartAsync(Provider, new Dictionary<string, string?> { ["CreatorKeys:Accounts:Registration"] = "Open" });
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -161,13 +166,10 @@ public sealed class VaultListingTests : IAsyncLifetime
         })
         {
             var key = await _host.AddKeyAsync(session, TestAccounts.NewKeyValue(), environment, provider, name);
-            await using var connection = new SqliteConnection(_host.DataFolder.ConnectionString);
-            await connection.OpenAsync();
-            await using var update = connection.CreateCommand();
-            update.CommandText = "UPDATE \"ApiKeys\" SET \"Status\" = $status WHERE \"Id\" = $id";
-            update.Parameters.AddWithValue("$status", status);
-            update.Parameters.AddWithValue("$id", key.Id.ToString().ToUpperInvariant());
-            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+            // Straight to the table, as an outside change would (no EF change tracking, no interceptors).
+            await using var db = await _host.Services.GetRequiredService<IDbContextFactory<CreatorKeysDbContext>>().CreateDbContextAsync();
+            var newStatus = Enum.Parse<KeyStatus>(status);
+            Assert.Equal(1, await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.Status, newStatus)));
         }
 
         var compared = 0;
@@ -197,4 +199,10 @@ public sealed class VaultListingTests : IAsyncLifetime
         // compromised are retired), "openai" 4 + 1 + 5, "OLD" 0 + 1 + 1, no match 0.
         Assert.Equal(16 + 10 + 2, compared);
     }
+}
+
+/// <summary>Every test above, on a real PostgreSQL server (<see cref="PostgreSqlServer"/>).</summary>
+public sealed class VaultListingTestsOnPostgreSql : VaultListingTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 }

@@ -7,12 +7,15 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CreatorKeys.Tests.Core.Vault;
 
-public sealed class VaultServiceTests : IAsyncLifetime
+public class VaultServiceTests : IAsyncLifetime
 {
+    /// <summary>The database these tests run on; <see cref="VaultServiceTestsOnPostgreSql"/> runs them all again on PostgreSQL.</summary>
+    protected virtual DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
     private CoreHost _host = default!;
 
     public async Task InitializeAsync() =>
-        _host = await CoreHost.StartAsync(new Dictionary<string, string?> { ["CreatorKeys:Accounts:Registration"] = "Open" });
+        _host = await CoreHost.StartAsync(Provider, new Dictionary<string, string?> { ["CreatorKeys:Accounts:Registration"] = "Open" });
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -233,4 +236,10 @@ public sealed class VaultServiceTests : IAsyncLifetime
 
     private async Task<IReadOnlyList<ActivityEntry>> ActivityAsync(string accountId) =>
         await _host.Services.GetRequiredService<ActivityService>().ListRecentAsync(accountId, 100);
+}
+
+/// <summary>Every test above, on a real PostgreSQL server (<see cref="PostgreSqlServer"/>).</summary>
+public sealed class VaultServiceTestsOnPostgreSql : VaultServiceTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 }

@@ -1,0 +1,136 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+
+namespace CreatorKeys.Core.Data;
+
+/// <summary>Which database engine holds the app's data.</summary>
+public enum DatabaseProvider
+{
+    /// <summary>The default: one file in the data folder, nothing to install.</summary>
+    Sqlite,
+
+    /// <summary>A PostgreSQL server, for a team or several app instances (docs/decisions/017-postgresql.md).</summary>
+    PostgreSql,
+}
+
+/// <summary>
+/// The one seam for everything that differs between SQLite and PostgreSQL: how the context is configured, which
+/// migration set and compiled model it uses, how a refused duplicate shows itself, and the few statements only one
+/// engine knows. Settings <c>CreatorKeys:Database:Provider</c> (<c>Sqlite</c> | <c>PostgreSql</c>) and
+/// <c>CreatorKeys:Database:ConnectionString</c> (PostgreSQL only; SQLite's file is always in the data folder).
+/// </summary>
+public sealed class Database
+{
+    public const string Section = "CreatorKeys:Database";
+
+    /// <summary>The assembly holding the PostgreSQL migrations and compiled model (referenced by the web app).</summary>
+    public const string PostgreSqlAssembly = "CreatorKeys.Data.PostgreSql";
+
+    private const string PostgreSqlModelType = "CreatorKeys.Data.PostgreSql.CompiledModel.CreatorKeysDbContextModel, " + PostgreSqlAssembly;
+
+    private static readonly Lazy<IModel?> PostgreSqlModel = new(() =>
+        Type.GetType(PostgreSqlModelType)?.GetProperty("Instance")?.GetValue(null) as IModel);
+
+    public Database(DatabaseProvider provider, string connectionString)
+    {
+        Provider = provider;
+        ConnectionString = connectionString;
+    }
+
+    public DatabaseProvider Provider { get; }
+
+    public string ConnectionString { get; }
+
+    public bool IsSqlite => Provider == DatabaseProvider.Sqlite;
+
+    public bool IsPostgreSql => Provider == DatabaseProvider.PostgreSql;
+
+    /// <summary>Where the data is, for the log: the SQLite file, or the PostgreSQL host and database (never the password).</summary>
+    public string Describe() => IsSqlite
+        ? new SqliteConnectionStringBuilder(ConnectionString).DataSource
+        : new NpgsqlConnectionStringBuilder(ConnectionString) is var b ? $"PostgreSQL {b.Host}:{b.Port}/{b.Database}" : "";
+
+    public static Database FromConfiguration(IConfiguration configuration, DataFolder dataFolder)
+    {
+        var section = configuration.GetSection(Section);
+        var name = section["Provider"];
+        var provider = string.IsNullOrWhiteSpace(name) ? DatabaseProvider.Sqlite
+            : Enum.TryParse<DatabaseProvider>(name, ignoreCase: true, out var parsed) ? parsed
+            : throw new InvalidOperationException($"{Section}:Provider is '{name}'; it must be Sqlite or PostgreSql.");
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            return new Database(provider, dataFolder.ConnectionString);
+        }
+
+        var connectionString = section["ConnectionString"];
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException($"{Section}:Provider is PostgreSql but {Section}:ConnectionString is empty: set it to the server's connection string, e.g. Host=db;Database=creatorkeys;Username=creatorkeys;Password=….");
+        }
+
+        return new Database(provider, connectionString);
+    }
+
+    /// <summary>Points a context at this database, with its provider's migration set and compiled model.</summary>
+    public DbContextOptionsBuilder Configure(DbContextOptionsBuilder options)
+    {
+        if (IsSqlite)
+        {
+            // The SQLite compiled model is found by its assembly attribute (Data/CompiledModel).
+            return options.UseSqlite(ConnectionString);
+        }
+
+        options.UseNpgsql(ConnectionString, npgsql => npgsql.MigrationsAssembly(PostgreSqlAssembly));
+        // Named explicitly: otherwise the SQLite compiled model in Core's assembly would be picked up.
+        var model = PostgreSqlModel.Value
+            ?? throw new InvalidOperationException($"The PostgreSQL compiled model ({PostgreSqlModelType}) is missing: make it with scripts/add-migration.sh.");
+        return options.UseModel(model);
+    }
+
+    /// <summary>A fresh connection of this database's kind (not opened), for reads outside any context's transaction.</summary>
+    public DbConnection NewConnection() => IsSqlite ? new SqliteConnection(ConnectionString) : new NpgsqlConnection(ConnectionString);
+
+    /// <summary>
+    /// True when a save failed because a unique index refused a duplicate: SQLite's SQLITE_CONSTRAINT (19; extended
+    /// 2067 UNIQUE, 1555 PRIMARY KEY) or PostgreSQL's unique_violation (23505).
+    /// </summary>
+    public static bool IsUniqueViolation(Exception? exception)
+    {
+        var inner = exception is DbUpdateException update ? update.InnerException : exception;
+        return inner switch
+        {
+            SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 2067 or 1555,
+            PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
+            _ => false,
+        };
+    }
+
+    /// <summary>Any error the database engine itself raised (a locked file, a lost server, a refused statement).</summary>
+    public static bool IsDatabaseError(Exception exception) => exception is SqliteException or NpgsqlException;
+
+    /// <summary>
+    /// A transaction no other write can slip into: on SQLite the write lock is taken at once (BEGIN IMMEDIATE, its
+    /// provider's default); on PostgreSQL it is SERIALIZABLE, so a write that would have landed in between makes one of
+    /// the two fail and roll back whole instead.
+    /// </summary>
+    public static Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginWriteTransactionAsync(DatabaseFacade database, CancellationToken cancellationToken = default) =>
+        database.IsSqlite()
+            ? database.BeginTransactionAsync(cancellationToken)
+            : database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+
+    /// <summary>
+    /// SQLite only: deleted rows are overwritten with zeros in this connection (the file may otherwise keep old
+    /// secrets in free pages). PostgreSQL has no such switch; its dead rows are reclaimed by VACUUM.
+    /// </summary>
+    public static Task SecureDeleteOnAsync(DatabaseFacade database, CancellationToken cancellationToken = default) =>
+        database.IsSqlite() ? database.ExecuteSqlRawAsync("PRAGMA secure_delete = ON;", cancellationToken) : Task.CompletedTask;
+
+    /// <summary>SQLite only: folds the write-ahead log into the file and empties it (nothing to do on PostgreSQL).</summary>
+    public static Task CheckpointAsync(DatabaseFacade database, CancellationToken cancellationToken = default) =>
+        database.IsSqlite() ? database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken) : Task.CompletedTask;
+}

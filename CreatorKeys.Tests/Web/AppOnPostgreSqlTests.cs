@@ -1,0 +1,47 @@
+using System.Net;
+using CreatorKeys.Core.Data;
+using CreatorKeys.Core.Vault;
+using CreatorKeys.Tests.Infrastructure;
+
+namespace CreatorKeys.Tests.Web;
+
+/// <summary>
+/// The whole app (Program.cs, Kestrel) with <c>CreatorKeys:Database:Provider = PostgreSql</c>: sign-up, a key, the
+/// pages that read it, the health check, and a restart that finds everything again on the server.
+/// </summary>
+public sealed class AppOnPostgreSqlTests
+{
+    [Fact]
+    public async Task SignUpAddAKeyAndRestart_AllOnPostgreSql()
+    {
+        using var folder = new TempFolder();
+        var settings = new Dictionary<string, string?>
+        {
+            [Database.Section + ":Provider"] = "PostgreSql",
+            [Database.Section + ":ConnectionString"] = await PostgreSqlServer.DatabaseForAsync(folder),
+        };
+
+        string label;
+        await using (var app = AppHost.Start(folder, settings: settings))
+        {
+            Assert.True(app.Services.GetService(typeof(Database)) is Database { IsPostgreSql: true });
+            using var client = PageClient.For(app);
+            var session = await app.SignUpThroughFormAsync(client);
+            label = (await app.AddKeyAsync(session, TestAccounts.NewKeyValue(), VaultEnvironment.Prod)).Label;
+
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("vault")).Status);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).Status);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("healthz")).Status);
+        }
+
+        // A restart (the data folder kept, so the same sign-in key ring): the account and its key are still there.
+        await using (var again = AppHost.Start(folder, settings: settings))
+        {
+            using var client = PageClient.For(again);
+            Assert.Equal("/", (await client.SignInThroughFormAsync()).Location);
+            var vault = (VaultService)again.Services.GetService(typeof(VaultService))!;
+            var page = await vault.ListKeysPageAsync(again.AccountId(TestAccounts.Email), new KeyListQuery(VaultEnvironment.Prod));
+            Assert.Equal(label, Assert.Single(page.Keys).Label);
+        }
+    }
+}
