@@ -22,7 +22,7 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
                 "CreatorKeys.Core.Vault.ApiKey",
                 typeof(ApiKey),
                 baseEntityType,
-                propertyCount: 22,
+                propertyCount: 24,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 4,
                 keyCount: 1);
@@ -103,6 +103,15 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
             environment.SetSentinelFromProviderValue("Dev");
             environment.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
+            var exportName = runtimeEntityType.AddProperty(
+                "ExportName",
+                typeof(string),
+                propertyInfo: typeof(ApiKey).GetProperty("ExportName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ApiKey).GetField("<ExportName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 64);
+            exportName.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
             var fingerprint = runtimeEntityType.AddProperty(
                 "Fingerprint",
                 typeof(byte[]),
@@ -117,6 +126,14 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
                 fieldInfo: typeof(ApiKey).GetField("<Hint>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 32);
             hint.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var isMock = runtimeEntityType.AddProperty(
+                "IsMock",
+                typeof(bool),
+                propertyInfo: typeof(ApiKey).GetProperty("IsMock", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ApiKey).GetField("<IsMock>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
+            isMock.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var issuedAt = runtimeEntityType.AddProperty(
                 "IssuedAt",

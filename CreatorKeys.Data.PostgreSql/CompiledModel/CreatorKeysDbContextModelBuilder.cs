@@ -12,12 +12,13 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
     public partial class CreatorKeysDbContextModel
     {
         private CreatorKeysDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("3335e37b-a5da-4314-941e-145b739878d1"), entityTypeCount: 23)
+            : base(skipDetectChanges: false, modelId: new Guid("793a750f-573d-4534-b0ed-0495b320bf22"), entityTypeCount: 25)
         {
         }
 
         partial void Initialize()
         {
+            var accessToken = AccessTokenEntityType.Create(this);
             var account = AccountEntityType.Create(this);
             var twoStepRecoveryCode = TwoStepRecoveryCodeEntityType.Create(this);
             var twoStepSecret = TwoStepSecretEntityType.Create(this);
@@ -33,6 +34,7 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
             var rotationTask = RotationTaskEntityType.Create(this);
             var setupProgress = SetupProgressEntityType.Create(this);
             var apiKey = ApiKeyEntityType.Create(this);
+            var environmentSetting = EnvironmentSettingEntityType.Create(this);
             var workflow = WorkflowEntityType.Create(this);
             var workflowKeyUse = WorkflowKeyUseEntityType.Create(this);
             var identityRole = IdentityRoleEntityType.Create(this);
@@ -42,6 +44,7 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
             var identityUserRole = IdentityUserRoleEntityType.Create(this);
             var identityUserToken = IdentityUserTokenEntityType.Create(this);
 
+            AccessTokenEntityType.CreateForeignKey1(accessToken, account);
             TwoStepRecoveryCodeEntityType.CreateForeignKey1(twoStepRecoveryCode, account);
             TwoStepSecretEntityType.CreateForeignKey1(twoStepSecret, account);
             VaultKeyWrapEntityType.CreateForeignKey1(vaultKeyWrap, account);
@@ -58,6 +61,7 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
             RotationTaskEntityType.CreateForeignKey1(rotationTask, keyRotation);
             SetupProgressEntityType.CreateForeignKey1(setupProgress, account);
             ApiKeyEntityType.CreateForeignKey1(apiKey, account);
+            EnvironmentSettingEntityType.CreateForeignKey1(environmentSetting, account);
             WorkflowEntityType.CreateForeignKey1(workflow, account);
             WorkflowKeyUseEntityType.CreateForeignKey1(workflowKeyUse, apiKey);
             WorkflowKeyUseEntityType.CreateForeignKey2(workflowKeyUse, workflow);
@@ -68,6 +72,7 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
             IdentityUserRoleEntityType.CreateForeignKey2(identityUserRole, account);
             IdentityUserTokenEntityType.CreateForeignKey1(identityUserToken, account);
 
+            AccessTokenEntityType.CreateAnnotations(accessToken);
             AccountEntityType.CreateAnnotations(account);
             TwoStepRecoveryCodeEntityType.CreateAnnotations(twoStepRecoveryCode);
             TwoStepSecretEntityType.CreateAnnotations(twoStepSecret);
@@ -83,6 +88,7 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
             RotationTaskEntityType.CreateAnnotations(rotationTask);
             SetupProgressEntityType.CreateAnnotations(setupProgress);
             ApiKeyEntityType.CreateAnnotations(apiKey);
+            EnvironmentSettingEntityType.CreateAnnotations(environmentSetting);
             WorkflowEntityType.CreateAnnotations(workflow);
             WorkflowKeyUseEntityType.CreateAnnotations(workflowKeyUse);
             IdentityRoleEntityType.CreateAnnotations(identityRole);

@@ -23,6 +23,60 @@ namespace CreatorKeys.Data.PostgreSql.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("CreatorKeys.Core.AccessTokens.AccessToken", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Environment")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("KeySlots")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("LastUsedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LastUsedFrom")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("SealedEnvironmentKey")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<byte[]>("SecretHash")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("AccessTokens");
+                });
+
             modelBuilder.Entity("CreatorKeys.Core.Accounts.Account", b =>
                 {
                     b.Property<string>("Id")
@@ -616,6 +670,10 @@ namespace CreatorKeys.Data.PostgreSql.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<string>("ExportName")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<byte[]>("Fingerprint")
                         .IsRequired()
                         .HasColumnType("bytea");
@@ -624,6 +682,9 @@ namespace CreatorKeys.Data.PostgreSql.Migrations
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<bool>("IsMock")
+                        .HasColumnType("boolean");
 
                     b.Property<long?>("IssuedAt")
                         .HasColumnType("bigint");
@@ -678,6 +739,28 @@ namespace CreatorKeys.Data.PostgreSql.Migrations
                     b.HasIndex("AccountId", "Environment", "Status");
 
                     b.ToTable("ApiKeys");
+                });
+
+            modelBuilder.Entity("CreatorKeys.Core.Vault.EnvironmentSetting", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Environment")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("AccountId", "Environment");
+
+                    b.ToTable("EnvironmentSettings");
                 });
 
             modelBuilder.Entity("CreatorKeys.Core.Workflows.Workflow", b =>
@@ -882,6 +965,15 @@ namespace CreatorKeys.Data.PostgreSql.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("CreatorKeys.Core.AccessTokens.AccessToken", b =>
+                {
+                    b.HasOne("CreatorKeys.Core.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CreatorKeys.Core.Accounts.Account", b =>
                 {
                     b.OwnsOne("CreatorKeys.Core.Accounts.VaultKeyWrap", "Vault", b1 =>
@@ -1053,6 +1145,15 @@ namespace CreatorKeys.Data.PostgreSql.Migrations
                 });
 
             modelBuilder.Entity("CreatorKeys.Core.Vault.ApiKey", b =>
+                {
+                    b.HasOne("CreatorKeys.Core.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CreatorKeys.Core.Vault.EnvironmentSetting", b =>
                 {
                     b.HasOne("CreatorKeys.Core.Accounts.Account", null)
                         .WithMany()

@@ -32,6 +32,7 @@ public class AccountIsolationTests : IAsyncLifetime
         "RotationService.ContinueToRetireAsync", "RotationService.RetireOldKeyAsync", "RotationService.CompleteAsync", "RotationService.CancelAsync",
         "WorkflowService.FindAsync", "WorkflowService.UsingKeyAsync", "WorkflowService.SaveAsync", "WorkflowService.DeleteAsync",
         "RotationPolicyService.SetPolicyAsync", "ReminderService.MarkReadAsync",
+        "VaultService.ListVersionsAsync", "ExportNameService.GetAsync", "ExportNameService.RenameAsync", "AccessTokenService.SetKeyMockAsync",
     ];
 
     private CoreHost _host = default!;
@@ -151,6 +152,12 @@ public class AccountIsolationTests : IAsyncLifetime
         }
         );
         yield return ("WorkflowService.DeleteAsync", async () => !await Workflows.DeleteAsync(b, _aWorkflow.Id, origin));
+        yield return ("VaultService.ListVersionsAsync", async () => (await vault.ListVersionsAsync(b, _aKey.Id)).Count == 0);
+        var exportNames = _host.Services.GetRequiredService<ExportNameService>();
+        yield return ("ExportNameService.GetAsync", async () => await exportNames.GetAsync(b, _aKey.Id) is null);
+        yield return ("ExportNameService.RenameAsync", async () => await exportNames.RenameAsync(b, _aKey.Id, "TAKEN_OVER", origin) is not null);
+        yield return ("AccessTokenService.SetKeyMockAsync", async () =>
+            await _host.Services.GetRequiredService<CreatorKeys.Core.AccessTokens.AccessTokenService>().SetKeyMockAsync(b, _aDueKey.Id, true, origin) is not null);
         yield return ("RotationPolicyService.SetPolicyAsync", async () => !(await _host.Services.GetRequiredService<RotationPolicyService>().SetPolicyAsync(b, _aKey.Id, 60, origin)).Succeeded);
         yield return ("ReminderService.MarkReadAsync", async () =>
         {
@@ -170,7 +177,7 @@ public class AccountIsolationTests : IAsyncLifetime
         var snapshot = new
         {
             Keys = await db.ApiKeys.AsNoTracking().Where(k => k.AccountId == a).OrderBy(k => k.Id)
-                .Select(k => new { k.Id, k.Label, k.Status, k.MonthlyCapUsd, k.CapSetAtProvider, k.RotationDays, k.DueOn, k.Ciphertext }).ToListAsync(),
+                .Select(k => new { k.Id, k.Label, k.Status, k.MonthlyCapUsd, k.CapSetAtProvider, k.RotationDays, k.DueOn, k.Ciphertext, k.ExportName, k.IsMock }).ToListAsync(),
             Workflows = await db.Workflows.AsNoTracking().Where(w => w.AccountId == a).OrderBy(w => w.Id).Select(w => new { w.Id, w.Name, w.Location }).ToListAsync(),
             Uses = await db.WorkflowKeyUses.AsNoTracking().Where(u => db.Workflows.Any(w => w.Id == u.WorkflowId && w.AccountId == a)).OrderBy(u => u.KeyId).Select(u => new { u.WorkflowId, u.KeyId }).ToListAsync(),
             Rotations = await db.Rotations.AsNoTracking().Where(r => r.AccountId == a).OrderBy(r => r.Id).Select(r => new { r.Id, r.Step, r.IsActive, r.NewKeyId }).ToListAsync(),
