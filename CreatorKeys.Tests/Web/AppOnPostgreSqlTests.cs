@@ -29,7 +29,11 @@ public sealed class AppOnPostgreSqlTests
             var session = await app.SignUpThroughFormAsync(client);
             label = (await app.AddKeyAsync(session, TestAccounts.NewKeyValue(), VaultEnvironment.Prod)).Label;
 
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("vault")).Status);
+            // The vault opens on its first folder, DEV: a DEV key's name is in the page as first served.
+            var devLabel = (await app.AddKeyAsync(session, TestAccounts.NewKeyValue(), VaultEnvironment.Dev)).Label;
+            var vaultPage = await client.GetAsync("vault");
+            Assert.Equal(HttpStatusCode.OK, vaultPage.Status);
+            Assert.Contains(devLabel, vaultPage.Document.Body!.TextContent, StringComparison.Ordinal);
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).Status);
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("healthz")).Status);
         }
