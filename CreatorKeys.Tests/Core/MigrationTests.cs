@@ -40,7 +40,9 @@ public sealed class MigrationTests
             Assert.Null(key.ProviderId);
         }
 
-        SqliteConnection.ClearAllPools();
+        // This test's pool only: clearing every pool would close other running tests' connections (and their WAL files).
+        using var pooled = new SqliteConnection(new DataFolder(folder.Path).ConnectionString);
+        SqliteConnection.ClearPool(pooled);
     }
 }
 

@@ -20,7 +20,14 @@ public sealed class TempFolder : IDisposable
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
+        // This folder's pooled connections only: clearing every pool closed other running tests' idle connections,
+        // and SQLite deletes a database's WAL file when its last connection closes, so a test scanning its folder at
+        // that moment found no creatorkeys.db-wal (VaultLifecycleTests, once in CI).
+        using (var connection = new SqliteConnection(new CreatorKeys.Core.Data.DataFolder(Path).ConnectionString))
+        {
+            SqliteConnection.ClearPool(connection);
+        }
+
         PostgreSqlServer.DropDatabaseOf(Path);
         try
         {

@@ -41,7 +41,12 @@ public sealed class HealthTests
     {
         using var app = AppHost.Start();
         using var client = app.NewHttpClient();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        using (var pooled = new Microsoft.Data.Sqlite.SqliteConnection(new CreatorKeys.Core.Data.DataFolder(app.Folder.Path).ConnectionString))
+        {
+            // This app's pool only: clearing every pool would close other running tests' connections (and their WAL files).
+            Microsoft.Data.Sqlite.SqliteConnection.ClearPool(pooled);
+        }
+
         // Replace the database with something that is not a database at all.
         foreach (var file in Directory.GetFiles(app.Folder.Path, "creatorkeys.db*"))
         {
