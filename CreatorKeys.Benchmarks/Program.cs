@@ -7,7 +7,7 @@ namespace CreatorKeys.Benchmarks;
 /// <c>dotnet run -c Release --project CreatorKeys.Benchmarks</c> measures everything and prints the
 /// table of docs/performance.md. Options: <c>--quick</c> (tiny sizes),
 /// <c>--skip micro|vault|web|circuits|reminders</c>, <c>--reminder-accounts 100,1000</c>, <c>--vault-keys</c>,
-/// <c>--concurrency</c>, <c>--requests</c>, <c>--out file.md</c>; or <c>seed &lt;folder&gt; [keys] [accounts]</c>.
+/// <c>--concurrency</c>, <c>--requests</c>, <c>--app published-folder</c>, <c>--out file.md</c>; or <c>seed &lt;folder&gt; [keys] [accounts]</c>.
 /// </summary>
 public static class BenchmarkProgram
 {
@@ -56,6 +56,9 @@ public static class BenchmarkProgram
                 case "--circuits":
                     options = options with { Circuits = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) };
                     break;
+                case "--app":
+                    options = options with { PublishedApp = args[i + 1] };
+                    break;
                 case "--out":
                     output = args[i + 1];
                     break;
@@ -63,6 +66,7 @@ public static class BenchmarkProgram
         }
 
         options = options with { Skip = skip };
+        AppProcess.WebAppFolder = options.PublishedApp;
         Console.OutputEncoding = Encoding.UTF8;
         var started = DateTimeOffset.UtcNow;
         var results = await BenchmarkHarness.RunAsync(options, Console.Out);

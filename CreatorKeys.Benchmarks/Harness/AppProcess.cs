@@ -32,9 +32,18 @@ public sealed partial class AppProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>
+    /// Where CreatorKeys.Web.dll is started from: null for the build output copied beside this program, or a folder
+    /// <c>dotnet publish</c> wrote (<c>--app</c>), to measure the app as the Dockerfile ships it (precompiled).
+    /// </summary>
+    public static string? WebAppFolder { get; set; }
+
+    /// <summary>How the measured app was built, for the result lines.</summary>
+    public static string WebAppKind => WebAppFolder is null ? "as built" : "published";
+
     /// <summary>Starts CreatorKeys.Web on <paramref name="dataFolder"/> and waits for <c>/healthz</c>.</summary>
     public static Task<AppProcess> StartWebAsync(string dataFolder) =>
-        StartAsync("CreatorKeys.Web.dll", [], new Dictionary<string, string>
+        StartAsync(WebAppFolder is null ? "CreatorKeys.Web.dll" : Path.Combine(Path.GetFullPath(WebAppFolder), "CreatorKeys.Web.dll"), [], new Dictionary<string, string>
         {
             ["CreatorKeys__DataFolder"] = dataFolder,
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -50,7 +59,7 @@ public sealed partial class AppProcess : IAsyncDisposable
     {
         var port = FreePort();
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
-        var directory = AppContext.BaseDirectory;
+        var directory = Path.GetDirectoryName(Path.Combine(AppContext.BaseDirectory, assembly))!;
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = directory,

@@ -47,6 +47,9 @@ public sealed record HarnessOptions
     /// <summary>Browser pages (circuits) opened for the memory-per-circuit figure.</summary>
     public int Circuits { get; init; } = 50;
 
+    /// <summary>A folder <c>dotnet publish</c> wrote the app to (<c>--app</c>); null measures the build output.</summary>
+    public string? PublishedApp { get; init; }
+
     public ISet<string> Skip { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Whether a part (micro, vault, web, circuits, reminders) is measured in this run.</summary>

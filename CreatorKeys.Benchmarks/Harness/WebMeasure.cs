@@ -161,7 +161,7 @@ public static partial class WebMeasure
         var freshMedian = Measure.Median(fresh);
         var emptyMedian = Measure.Median(empty);
         log.WriteLine($"  start-up: app {Measure.Ms(appMedian)} ({keys:N0} keys), app {Measure.Ms(freshMedian)} (no keys), empty app {Measure.Ms(emptyMedian)}");
-        BenchmarkResult startUp = new("start-up to /healthz 200", $"{keys:N0}-key database, median of {runs}", Measure.Ms(appMedian), $"empty ASP.NET app {Measure.Ms(emptyMedian)}", BenchmarkResult.RatioOf(appMedian, emptyMedian), "≤ 3 s", appMedian <= TimeSpan.FromSeconds(3));
+        BenchmarkResult startUp = new("start-up to /healthz 200", $"{keys:N0}-key database, median of {runs}, app {AppProcess.WebAppKind}", Measure.Ms(appMedian), $"empty ASP.NET app {Measure.Ms(emptyMedian)}", BenchmarkResult.RatioOf(appMedian, emptyMedian), "under 1.5 s", appMedian < TimeSpan.FromSeconds(1.5));
         return withEmptyFolder
             ? [startUp, new("start-up, the data's share", $"{keys:N0}-key database vs an empty one", Measure.Ms(appMedian), $"same app, no keys {Measure.Ms(freshMedian)}", BenchmarkResult.RatioOf(appMedian, freshMedian), "— (reported)", null)]
             : [startUp];

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using CreatorKeys.Core.Accounts;
 using CreatorKeys.Core.Audit;
+using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Email;
 using CreatorKeys.Core.Providers.Connections;
 using CreatorKeys.Core.Reminders;
@@ -42,7 +43,7 @@ internal sealed class AccountChangesInterceptor(AccountChanges changes) : SaveCh
     private static readonly HashSet<Type> Unrelated =
     [
         typeof(ActivityEntry), typeof(ActivityCheckpoint), typeof(Reminder), typeof(OutboxMessage), typeof(MailSettingsRecord),
-        typeof(TwoStepSecret), typeof(TwoStepRecoveryCode), typeof(KeyCheckRecord), typeof(AccessTokens.AccessToken),
+        typeof(TwoStepSecret), typeof(TwoStepRecoveryCode), typeof(KeyCheckRecord), typeof(AccessTokens.AccessToken), typeof(InstallState),
     ];
 
     private readonly ConditionalWeakTable<DbContext, Touched> _pending = [];

@@ -56,6 +56,8 @@ public sealed class CreatorKeysDbContext(DbContextOptions<CreatorKeysDbContext> 
 
     public DbSet<EnvironmentSetting> EnvironmentSettings => Set<EnvironmentSetting>();
 
+    public DbSet<InstallState> InstallState => Set<InstallState>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

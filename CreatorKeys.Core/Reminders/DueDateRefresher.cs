@@ -10,7 +10,9 @@ namespace CreatorKeys.Core.Reminders;
 /// <summary>
 /// Runs at start: gives keys stored before rotation policies existed their environment's
 /// default, and recomputes due dates when the configured time zone changed since they were
-/// saved. Reads only the few columns it needs and writes only the rows that change.
+/// saved. Reads only the few columns it needs and writes only the rows that change, and reads none at all when the
+/// install says the due dates were computed in this time zone already (<see cref="InstallState"/>): a plain restart
+/// does not read every key.
 /// </summary>
 internal sealed class DueDateRefresher(
     IDbContextFactory<CreatorKeysDbContext> dbFactory,
@@ -22,14 +24,22 @@ internal sealed class DueDateRefresher(
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var givenDefaults = 0;
         foreach (var environment in Enum.GetValues<VaultEnvironment>())
         {
             var days = RotationSchedule.DefaultDays(environment, rotation.Value);
-            await db.ApiKeys.Where(k => k.RotationDays <= 0 && k.Environment == environment)
+            givenDefaults += await db.ApiKeys.Where(k => k.RotationDays <= 0 && k.Environment == environment)
                 .ExecuteUpdateAsync(set => set.SetProperty(k => k.RotationDays, days), cancellationToken);
         }
 
         var timeZone = reminders.Value.ResolveTimeZone();
+        var computedIn = Marker(timeZone);
+        var state = await db.InstallState.SingleOrDefaultAsync(s => s.Id == InstallState.SingleId, cancellationToken);
+        if (givenDefaults == 0 && state?.DueDatesComputedIn == computedIn)
+        {
+            return;
+        }
+
         var rows = await db.ApiKeys.AsNoTracking()
             .Select(k => new { k.Id, k.Status, k.IssuedAt, k.CreatedAt, k.RotationDays, k.DueNowSince, k.CompromisedAt, k.DueOn })
             .ToListAsync(cancellationToken);
@@ -54,5 +64,23 @@ internal sealed class DueDateRefresher(
         {
             logger.LogInformation("Due dates recomputed for {Count} key(s) in time zone {TimeZone}.", changed, timeZone.Id);
         }
+
+        if (state is null)
+        {
+            db.InstallState.Add(new InstallState { DueDatesComputedIn = computedIn });
+        }
+        else
+        {
+            state.DueDatesComputedIn = computedIn;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// What a due date depends on beyond the key's own columns: the zone, its offset (a changed "Local" zone keeps its
+    /// id), and the version of the due-date rule (raise it when <see cref="RotationSchedule.DueOn"/> changes meaning).
+    /// </summary>
+    internal static string Marker(TimeZoneInfo timeZone) =>
+        FormattableString.Invariant($"{timeZone.Id}|{timeZone.BaseUtcOffset}|{timeZone.SupportsDaylightSavingTime}|rule 1");
 }

@@ -12,7 +12,7 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
     public partial class CreatorKeysDbContextModel
     {
         private CreatorKeysDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("793a750f-573d-4534-b0ed-0495b320bf22"), entityTypeCount: 25)
+            : base(skipDetectChanges: false, modelId: new Guid("5b659f32-ad06-4ad6-802a-15b554947016"), entityTypeCount: 26)
         {
         }
 
@@ -25,6 +25,7 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
             var vaultKeyWrap = VaultKeyWrapEntityType.Create(this);
             var activityCheckpoint = ActivityCheckpointEntityType.Create(this);
             var activityEntry = ActivityEntryEntityType.Create(this);
+            var installState = InstallStateEntityType.Create(this);
             var mailSettingsRecord = MailSettingsRecordEntityType.Create(this);
             var outboxMessage = OutboxMessageEntityType.Create(this);
             var keyCheckRecord = KeyCheckRecordEntityType.Create(this);
@@ -79,6 +80,7 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
             VaultKeyWrapEntityType.CreateAnnotations(vaultKeyWrap);
             ActivityCheckpointEntityType.CreateAnnotations(activityCheckpoint);
             ActivityEntryEntityType.CreateAnnotations(activityEntry);
+            InstallStateEntityType.CreateAnnotations(installState);
             MailSettingsRecordEntityType.CreateAnnotations(mailSettingsRecord);
             OutboxMessageEntityType.CreateAnnotations(outboxMessage);
             KeyCheckRecordEntityType.CreateAnnotations(keyCheckRecord);

@@ -282,6 +282,20 @@ namespace CreatorKeys.Data.PostgreSql.Migrations
                     b.ToTable("Activity");
                 });
 
+            modelBuilder.Entity("CreatorKeys.Core.Data.InstallState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("DueDatesComputedIn")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("InstallState");
+                });
+
             modelBuilder.Entity("CreatorKeys.Core.Email.MailSettingsRecord", b =>
                 {
                     b.Property<int>("Id")

@@ -11,7 +11,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
     public partial class CreatorKeysDbContextModel
     {
         private CreatorKeysDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("bfaed8dd-3ff1-4ac6-a30f-984a5a6fa95e"), entityTypeCount: 25)
+            : base(skipDetectChanges: false, modelId: new Guid("39069629-f631-43a9-846e-1693db5970b7"), entityTypeCount: 26)
         {
         }
 
@@ -24,6 +24,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
             var vaultKeyWrap = VaultKeyWrapEntityType.Create(this);
             var activityCheckpoint = ActivityCheckpointEntityType.Create(this);
             var activityEntry = ActivityEntryEntityType.Create(this);
+            var installState = InstallStateEntityType.Create(this);
             var mailSettingsRecord = MailSettingsRecordEntityType.Create(this);
             var outboxMessage = OutboxMessageEntityType.Create(this);
             var keyCheckRecord = KeyCheckRecordEntityType.Create(this);
@@ -78,6 +79,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
             VaultKeyWrapEntityType.CreateAnnotations(vaultKeyWrap);
             ActivityCheckpointEntityType.CreateAnnotations(activityCheckpoint);
             ActivityEntryEntityType.CreateAnnotations(activityEntry);
+            InstallStateEntityType.CreateAnnotations(installState);
             MailSettingsRecordEntityType.CreateAnnotations(mailSettingsRecord);
             OutboxMessageEntityType.CreateAnnotations(outboxMessage);
             KeyCheckRecordEntityType.CreateAnnotations(keyCheckRecord);

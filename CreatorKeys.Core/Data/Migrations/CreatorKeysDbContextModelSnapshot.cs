@@ -272,6 +272,20 @@ namespace CreatorKeys.Core.Data.Migrations
                     b.ToTable("Activity");
                 });
 
+            modelBuilder.Entity("CreatorKeys.Core.Data.InstallState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DueDatesComputedIn")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("InstallState");
+                });
+
             modelBuilder.Entity("CreatorKeys.Core.Email.MailSettingsRecord", b =>
                 {
                     b.Property<int>("Id")
