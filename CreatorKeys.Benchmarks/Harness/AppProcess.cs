@@ -42,14 +42,22 @@ public sealed partial class AppProcess : IAsyncDisposable
     public static string WebAppKind => WebAppFolder is null ? "as built" : "published";
 
     /// <summary>Starts CreatorKeys.Web on <paramref name="dataFolder"/> and waits for <c>/healthz</c>.</summary>
-    public static Task<AppProcess> StartWebAsync(string dataFolder) =>
-        StartAsync(WebAppFolder is null ? "CreatorKeys.Web.dll" : Path.Combine(Path.GetFullPath(WebAppFolder), "CreatorKeys.Web.dll"), [], new Dictionary<string, string>
+    public static Task<AppProcess> StartWebAsync(string dataFolder, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var environment = new Dictionary<string, string>
         {
             ["CreatorKeys__DataFolder"] = dataFolder,
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             // Its "server quiet" lines, so the memory measure knows when the app has given back what it can.
             ["Logging__LogLevel__CreatorKeys.Web.IdleMemoryTrimmer"] = "Debug",
-        });
+        };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+
+        return StartAsync(WebAppFolder is null ? "CreatorKeys.Web.dll" : Path.Combine(Path.GetFullPath(WebAppFolder), "CreatorKeys.Web.dll"), [], environment);
+    }
 
     /// <summary>Starts the empty ASP.NET app (this program with <c>empty-app</c>) and waits for <c>/healthz</c>.</summary>
     public static Task<AppProcess> StartEmptyAsync() =>

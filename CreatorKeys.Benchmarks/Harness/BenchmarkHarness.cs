@@ -75,6 +75,12 @@ public static class BenchmarkHarness
             }
         }
 
+        if (options.Includes("accounts"))
+        {
+            log.WriteLine($"Many accounts at once ({options.ManyAccounts:N0} × {options.ManyAccountsKeys:N0} keys)…");
+            results.AddRange(await ManyAccountsMeasure.RunAsync(options.ManyAccounts, options.ManyAccountsKeys, options.Concurrency, options.RequestsPerWorker, log));
+        }
+
         if (options.Includes("reminders"))
         {
             log.WriteLine("Daily reminder check…");

@@ -19,6 +19,8 @@ public sealed record HarnessOptions
         StartUpRuns = 1,
         StartUpOnEmptyFolder = false,
         Circuits = 2,
+        ManyAccounts = 3,
+        ManyAccountsKeys = 4,
     };
 
     /// <summary>Micro-benchmarks through BenchmarkDotNet (in process); otherwise a short stopwatch loop.</summary>
@@ -44,6 +46,11 @@ public sealed record HarnessOptions
     /// <summary>Also start the app on an empty folder, to tell the data's share of the start-up from the fixed cost.</summary>
     public bool StartUpOnEmptyFolder { get; init; } = true;
 
+    /// <summary>Accounts in the many-accounts line (part <c>accounts</c>), each of <see cref="ManyAccountsKeys"/> keys.</summary>
+    public int ManyAccounts { get; init; } = 1_000;
+
+    public int ManyAccountsKeys { get; init; } = 100;
+
     /// <summary>Browser pages (circuits) opened for the memory-per-circuit figure.</summary>
     public int Circuits { get; init; } = 50;
 
@@ -52,6 +59,6 @@ public sealed record HarnessOptions
 
     public ISet<string> Skip { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Whether a part (micro, vault, web, circuits, reminders) is measured in this run.</summary>
+    /// <summary>Whether a part (micro, vault, web, circuits, accounts, reminders) is measured in this run.</summary>
     public bool Includes(string part) => !Skip.Contains(part);
 }
