@@ -28,9 +28,14 @@ internal static class JobStorageSetup
         // A recurring job fires once per occurrence across instances already (Hangfire's scheduler takes a distributed
         // lock); this also keeps each job method (the daily check, the outbox delivery) to one run at a time everywhere,
         // e.g. when every instance's start-up check lands at once. The ledger and the outbox lock keep exactly-once anyway.
-        return configuration
-            .UsePostgreSqlStorage(options => options.UseNpgsqlConnection(database.ConnectionString), Options(prepareSchema))
-            .UseFilter(new DisableConcurrentExecutionAttribute((int)OneAtATimeWait.TotalSeconds));
+        configuration.UsePostgreSqlStorage(options => options.UseNpgsqlConnection(database.ConnectionString), Options(prepareSchema));
+        // Hangfire's filters are process-wide: added once, however many hosts a process starts (the tests start several).
+        if (!GlobalJobFilters.Filters.Any(f => f.Instance is DisableConcurrentExecutionAttribute))
+        {
+            configuration.UseFilter(new DisableConcurrentExecutionAttribute((int)OneAtATimeWait.TotalSeconds));
+        }
+
+        return configuration;
     }
 
     /// <summary>
