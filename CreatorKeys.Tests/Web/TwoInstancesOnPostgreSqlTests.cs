@@ -9,6 +9,7 @@ using CreatorKeys.Core.Vault;
 using CreatorKeys.Tests.Infrastructure;
 using CreatorKeys.Web.Accounts;
 using Hangfire;
+using Hangfire.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -146,8 +147,10 @@ public sealed class TwoInstancesOnPostgreSqlTests(TwoInstancesOnPostgreSqlTests.
             ["_handler"] = "sign-in",
         });
         using var posted = await onB.Http.PostAsync("account/sign-in", fields);
-        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
-        Assert.Equal("/", posted.Headers.Location?.OriginalString);
+        var signedIn = await PageClient.PageResponse.ReadAsync(posted);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.Status);
+        Assert.Equal("/", signedIn.Location);
+        Assert.Contains(B.OpenSessions(), s => s.AccountId == session.AccountId);
 
         // Signed in on B: the rotation A started is there, and its next step (which needs the unlocked vault) is done on B.
         var page = await onB.GetAsync($"rotation/{rotationId}");
@@ -168,7 +171,7 @@ public sealed class TwoInstancesOnPostgreSqlTests(TwoInstancesOnPostgreSqlTests.
     }
 
     /// <summary>The two instances, started once for the class: A first (it makes the key ring and the seal key), then B.</summary>
-    public sealed class TwoInstances : IAsyncLifetime
+    public sealed class TwoInstances : IAsyncLifetime, IDisposable
     {
         private readonly TempFolder _folderA = new();
         private readonly TempFolder _folderB = new();
@@ -203,6 +206,11 @@ public sealed class TwoInstancesOnPostgreSqlTests(TwoInstancesOnPostgreSqlTests.
             await B.DisposeAsync();
             await A.DisposeAsync();
             await Smtp.DisposeAsync();
+        }
+
+        /// <summary>After the hosts have stopped (xunit disposes a fixture's async side first): the folders, and A's database with its.</summary>
+        public void Dispose()
+        {
             _folderB.Dispose();
             _folderA.Dispose();
         }
