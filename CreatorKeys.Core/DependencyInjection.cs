@@ -75,7 +75,7 @@ public static class DependencyInjection
         });
 
         services.AddAccounts();
-        services.AddKeyRing(configuration, dataFolder);
+        services.AddKeyRing(configuration, dataFolder, database);
 
         services.AddSingleton<VaultSessionStore>();
         services.AddHostedService<VaultAutoLock>();
@@ -154,12 +154,24 @@ public static class DependencyInjection
         services.AddSingleton<InstallAdmin>();
     }
 
-    private static void AddKeyRing(this IServiceCollection services, IConfiguration configuration, DataFolder dataFolder)
+    private static void AddKeyRing(this IServiceCollection services, IConfiguration configuration, DataFolder dataFolder, Database database)
     {
         var settings = configuration.GetSection(KeyRingOptions.Section).Get<KeyRingOptions>() ?? new KeyRingOptions();
-        var dataProtection = services.AddDataProtection()
-            .SetApplicationName("CreatorKeys")
-            .PersistKeysToFileSystem(new DirectoryInfo(dataFolder.KeyRingPath));
+        var dataProtection = services.AddDataProtection().SetApplicationName("CreatorKeys");
+        KeyRingSource source;
+        if (database.IsPostgreSql)
+        {
+            // Several instances on one database share one ring, so a cookie made by one is read by every other
+            // (docs/decisions/020-several-instances.md). Its own small context; the table is made by whoever migrates.
+            services.AddDbContext<KeyRingDbContext>(options => options.UseNpgsql(database.ConnectionString));
+            dataProtection.PersistKeysToDbContext<KeyRingDbContext>();
+            source = new KeyRingTable(database);
+        }
+        else
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(dataFolder.KeyRingPath));
+            source = new KeyRingFolder(dataFolder.KeyRingPath);
+        }
 
         X509Certificate2? certificate = null;
         if (settings.HasCertificate && File.Exists(settings.CertificatePath))
@@ -169,7 +181,7 @@ public static class DependencyInjection
         }
 
         // The status reads the key files themselves (DPAPI on Windows encrypts them too, and shows the same way).
-        services.AddSingleton(new KeyRingStatus(dataFolder.KeyRingPath, certificate));
+        services.AddSingleton(new KeyRingStatus(source, certificate));
         services.AddHostedService<KeyRingWarning>();
         services.AddSingleton<ServerSecretProtector>();
     }

@@ -1,4 +1,5 @@
 using CreatorKeys.Core.Accounts;
+using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Import;
 using CreatorKeys.Core.Vault;
 using CreatorKeys.Web.Accounts;
@@ -93,11 +94,14 @@ public static class DependencyInjection
         // Trusted proxies, host names, Secure __Host- cookies and the first sign-up's setup code.
         builder.AddNetworkServices();
 
-        services.AddHangfire(configuration => configuration
+        // In memory beside SQLite, the shared database on PostgreSQL (JobStorageSetup). Hangfire's tables are made by
+        // whoever migrates: every start by default, only the migrate command when MigrateAtStart is false.
+        var migrateAtStart = builder.Configuration.GetValue<bool?>(DatabaseInitializer.MigrateAtStartSetting) ?? true;
+        services.AddHangfire((provider, configuration) => configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UseInMemoryStorage());
+            .UseCreatorKeysStorage(provider.GetRequiredService<Database>(), prepareSchema: migrateAtStart));
         // Two workers: the daily check and outbox delivery are short, and the machine may have two cores.
         services.AddHangfireServer(options => options.WorkerCount = 2);
         services.AddHostedService<ReminderScheduler>();

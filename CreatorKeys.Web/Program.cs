@@ -27,6 +27,7 @@ if (args.Contains(DatabaseInitializer.MigrateCommand))
     // Several instances on one PostgreSQL: run this once before starting them (docs/self-hosting.md), with
     // CreatorKeys:Database:MigrateAtStart = false on the instances. Nothing else starts.
     var applied = await app.Services.MigrateDatabaseAsync();
+    JobStorageSetup.PrepareSchema(app.Services.GetRequiredService<Database>());
     await Console.Out.WriteLineAsync($"Database up to date ({applied} migration(s) applied).");
     return 0;
 }

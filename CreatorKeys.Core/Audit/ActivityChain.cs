@@ -240,22 +240,38 @@ public sealed record ChainReport(bool Intact, int Checked, long? BrokenAtSequenc
 
 /// <summary>
 /// Numbers and hashes new activity entries as they are saved, wherever they were staged. One
-/// save with entries at a time in this process, so each reads the true end of its chain; the
-/// unique (account, sequence) index guards the rest.
+/// save with entries at a time in this app instance (a gate), and on PostgreSQL one at a time across
+/// every instance on the database (an advisory lock, <see cref="Data.SharedLocks.ActivityChain"/>, held
+/// from reading the end of the chain until the save has committed), so each reads the true end of its
+/// chain and no two instances fork it; the unique (account, sequence) index guards the rest.
 /// </summary>
-internal sealed class ActivityChainInterceptor(Data.Database database, ActivitySealKey sealKey) : SaveChangesInterceptor
+internal sealed class ActivityChainInterceptor(Data.Database database, ActivitySealKey sealKey) : SaveChangesInterceptor, IDisposable
 {
-    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
-    // The contexts whose save holds the gate, released when that save ends however it ends.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, object> Holders = new();
+    // The contexts whose save holds the gate, with the connection that holds the shared lock (and read the chain's
+    // end), released when that save ends however it ends.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, Data.SharedLock> _holders = new();
+
+    public void Dispose() => _gate.Dispose();
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
         if (Entries(eventData.Context) is { Count: > 0 } entries)
         {
-            Gate.Wait();
-            Hold(eventData.Context!, entries);
+            _gate.Wait();
+            Data.SharedLock? shared = null;
+            try
+            {
+                shared = database.Lock(Data.SharedLocks.ActivityChain);
+                Hold(eventData.Context!, entries, shared);
+            }
+            catch
+            {
+                shared?.Dispose();
+                _gate.Release();
+                throw;
+            }
         }
 
         return result;
@@ -265,8 +281,23 @@ internal sealed class ActivityChainInterceptor(Data.Database database, ActivityS
     {
         if (Entries(eventData.Context) is { Count: > 0 } entries)
         {
-            await Gate.WaitAsync(cancellationToken);
-            Hold(eventData.Context!, entries);
+            await _gate.WaitAsync(cancellationToken);
+            Data.SharedLock? shared = null;
+            try
+            {
+                shared = await database.LockAsync(Data.SharedLocks.ActivityChain, cancellationToken);
+                Hold(eventData.Context!, entries, shared);
+            }
+            catch
+            {
+                if (shared is not null)
+                {
+                    await shared.DisposeAsync();
+                }
+
+                _gate.Release();
+                throw;
+            }
         }
 
         return result;
@@ -278,59 +309,65 @@ internal sealed class ActivityChainInterceptor(Data.Database database, ActivityS
         return result;
     }
 
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        Release(eventData.Context);
-        return ValueTask.FromResult(result);
+        await ReleaseAsync(eventData.Context);
+        return result;
     }
 
     public override void SaveChangesFailed(DbContextErrorEventData eventData) => Release(eventData.Context);
 
     public override void SaveChangesCanceled(DbContextEventData eventData) => Release(eventData.Context);
 
-    public override Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
+    public override Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default) =>
+        ReleaseAsync(eventData.Context).AsTask();
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default) =>
+        ReleaseAsync(eventData.Context).AsTask();
+
+    private void Hold(DbContext context, List<ActivityEntry> entries, Data.SharedLock shared)
     {
-        Release(eventData.Context);
-        return Task.CompletedTask;
+        Chain(context, entries, shared.Connection);
+        _holders.AddOrUpdate(context, shared);
     }
 
-    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    private void Release(DbContext? context)
     {
-        Release(eventData.Context);
-        return Task.CompletedTask;
-    }
-
-    private void Hold(DbContext context, List<ActivityEntry> entries)
-    {
-        try
+        if (context is not null && _holders.TryGetValue(context, out var shared) && _holders.Remove(context))
         {
-            Chain(context, entries);
+            try
+            {
+                shared.Dispose();
+            }
+            finally
+            {
+                _gate.Release();
+            }
         }
-        catch
-        {
-            Gate.Release();
-            throw;
-        }
-
-        Holders.AddOrUpdate(context, Holders);
     }
 
-    private static void Release(DbContext? context)
+    private async ValueTask ReleaseAsync(DbContext? context)
     {
-        if (context is not null && Holders.Remove(context))
+        if (context is not null && _holders.TryGetValue(context, out var shared) && _holders.Remove(context))
         {
-            Gate.Release();
+            try
+            {
+                await shared.DisposeAsync();
+            }
+            finally
+            {
+                _gate.Release();
+            }
         }
     }
 
     private static List<ActivityEntry> Entries(DbContext? context) =>
         context is null ? [] : [.. context.ChangeTracker.Entries<ActivityEntry>().Where(e => e.State == EntityState.Added && e.Entity.Hash.Length == 0).Select(e => e.Entity)];
 
-    private void Chain(DbContext context, List<ActivityEntry> entries)
+    private void Chain(DbContext context, List<ActivityEntry> entries, DbConnection connection)
     {
-        // A separate connection reads the committed end of each chain (this save has not started writing).
-        using var connection = database.NewConnection();
-        connection.Open();
+        // A separate connection (the one holding the shared lock) reads the committed end of each chain: this save
+        // has not started writing, and any other save that added to it has committed and let go of the lock.
         var key = sealKey.Key;
         foreach (var account in entries.GroupBy(e => e.AccountId))
         {

@@ -58,12 +58,27 @@ public sealed class ActivitySealKey(DataFolder dataFolder, ServerSecretProtector
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var writer = new StreamWriter(FilePath, options))
+        // Written whole beside it, then moved into place without replacing: instances sharing the data folder that
+        // start at the same moment end up with one key, the first one moved in (the others read it).
+        var temporary = $"{FilePath}.{Guid.NewGuid():N}.tmp";
+        using (var writer = new StreamWriter(temporary, options))
         {
             writer.Write(protector.Protect(Convert.ToBase64String(created)));
         }
 
-        return created;
+        try
+        {
+            File.Move(temporary, FilePath, overwrite: false);
+            return created;
+        }
+        catch (IOException) when (File.Exists(FilePath))
+        {
+            File.Delete(temporary);
+            var stored = File.ReadAllText(FilePath).Trim();
+            return protector.TryUnprotect(stored) is { } text && TryDecode(text) is { } key
+                ? key
+                : throw new InvalidOperationException($"Another instance made the activity log's seal key at {FilePath} at the same moment, and it cannot be read with this instance's key ring: every instance must share one key ring (the database on PostgreSQL).");
+        }
     }
 
     private static byte[]? TryDecode(string text)

@@ -96,6 +96,57 @@ public sealed class Database
     public DbConnection NewConnection() => IsSqlite ? new SqliteConnection(ConnectionString) : new NpgsqlConnection(ConnectionString);
 
     /// <summary>
+    /// Opens a fresh connection and, on PostgreSQL, waits for the install-wide advisory lock <paramref name="key"/> on it
+    /// (<c>pg_advisory_lock</c>), so that what runs under it runs on one app instance at a time; the lock goes when the
+    /// returned handle is disposed (or the connection is lost). On SQLite only one instance can use the file, so there
+    /// is no lock to take: the caller's own in-process gate is the whole story. <see cref="SharedLocks"/> lists the keys.
+    /// </summary>
+    public SharedLock Lock(long key)
+    {
+        var connection = NewConnection();
+        try
+        {
+            connection.Open();
+            if (IsPostgreSql)
+            {
+                using var command = SharedLock.Command(connection, "SELECT pg_advisory_lock(@key)", key);
+                command.ExecuteNonQuery();
+            }
+
+            return new SharedLock(connection, IsPostgreSql ? key : null);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc cref="Lock"/>
+    /// <remarks>Waits as long as the holder needs (no command timeout); <paramref name="cancellationToken"/> ends the wait.</remarks>
+    public async Task<SharedLock> LockAsync(long key, CancellationToken cancellationToken = default)
+    {
+        var connection = NewConnection();
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            if (IsPostgreSql)
+            {
+                await using var command = SharedLock.Command(connection, "SELECT pg_advisory_lock(@key)", key);
+                command.CommandTimeout = 0;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return new SharedLock(connection, IsPostgreSql ? key : null);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// True when a save failed because a unique index refused a duplicate: SQLite's SQLITE_CONSTRAINT (19; extended
     /// 2067 UNIQUE, 1555 PRIMARY KEY) or PostgreSQL's unique_violation (23505).
     /// </summary>
@@ -133,4 +184,82 @@ public sealed class Database
     /// <summary>SQLite only: folds the write-ahead log into the file and empties it (nothing to do on PostgreSQL).</summary>
     public static Task CheckpointAsync(DatabaseFacade database, CancellationToken cancellationToken = default) =>
         database.IsSqlite() ? database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken) : Task.CompletedTask;
+}
+
+/// <summary>The advisory-lock keys every app instance on one PostgreSQL agrees on (docs/decisions/020-several-instances.md).</summary>
+public static class SharedLocks
+{
+    /// <summary>Numbering and sealing new activity entries: one save at a time reads the end of a chain and extends it.</summary>
+    public const long ActivityChain = 0x436B_0001;
+
+    /// <summary>Sending the email outbox: one delivery at a time, so no message goes out twice.</summary>
+    public const long OutboxDelivery = 0x436B_0002;
+}
+
+/// <summary>
+/// An open connection holding a <see cref="Database.Lock"/> (on PostgreSQL an advisory lock; on SQLite none). Reads
+/// that must see the committed state under the lock use <see cref="Connection"/>. Disposing unlocks and closes it.
+/// </summary>
+public sealed class SharedLock : IDisposable, IAsyncDisposable
+{
+    private readonly long? _key;
+
+    internal SharedLock(DbConnection connection, long? key)
+    {
+        Connection = connection;
+        _key = key;
+    }
+
+    public DbConnection Connection { get; }
+
+    internal static DbCommand Command(DbConnection connection, string sql, long key)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@key";
+        parameter.Value = key;
+        command.Parameters.Add(parameter);
+        return command;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (_key is { } key && Connection.State == System.Data.ConnectionState.Open)
+            {
+                using var command = Command(Connection, "SELECT pg_advisory_unlock(@key)", key);
+                command.ExecuteNonQuery();
+            }
+        }
+        catch (DbException)
+        {
+            // A lost connection has lost its lock with it; a pooled one is reset (DISCARD ALL) before reuse.
+        }
+        finally
+        {
+            Connection.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_key is { } key && Connection.State == System.Data.ConnectionState.Open)
+            {
+                await using var command = Command(Connection, "SELECT pg_advisory_unlock(@key)", key);
+                await command.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+        }
+        catch (DbException)
+        {
+            // As in Dispose.
+        }
+        finally
+        {
+            await Connection.DisposeAsync();
+        }
+    }
 }

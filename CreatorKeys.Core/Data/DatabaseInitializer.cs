@@ -44,6 +44,18 @@ public static class DatabaseInitializer
             await db.Database.MigrateAsync(cancellationToken);
         }
 
+        var database = services.GetRequiredService<Database>();
+        if (migrateAtStart)
+        {
+            await Security.KeyRingDbContext.EnsureTableAsync(database, cancellationToken);
+        }
+        else if (!await Security.KeyRingDbContext.TableExistsAsync(database, cancellationToken))
+        {
+            throw new InvalidOperationException(
+                $"The database has no table for the sign-in key ring yet, and {MigrateAtStartSetting} is false. " +
+                $"Run 'dotnet CreatorKeys.Web.dll {MigrateCommand}' once (one instance, with the same settings), then start the app.");
+        }
+
         if (db.Database.IsSqlite())
         {
             // WAL lets readers and the writer work at once; the setting is stored in the file itself.
@@ -68,6 +80,11 @@ public static class DatabaseInitializer
             await db.Database.MigrateAsync(cancellationToken);
         }
 
+        // The shared sign-in key ring's table (PostgreSQL), and, made here once rather than by every instance at its
+        // first start at the same moment: the ring's first key and the activity log's seal key (in the data folder,
+        // which the instances share; docs/self-hosting.md, "Run it for a team").
+        await Security.KeyRingDbContext.EnsureTableAsync(services.GetRequiredService<Database>(), cancellationToken);
+        _ = services.GetRequiredService<Audit.ActivitySealKey>().Key.Length;
         return pending.Count;
     }
 

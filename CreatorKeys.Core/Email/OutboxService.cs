@@ -15,6 +15,7 @@ public sealed class OutboxService(
     MailSettingsService mailSettings,
     MailTransport transport,
     TimeProvider time,
+    Database database,
     ILogger<OutboxService> logger) : IDisposable
 {
     /// <summary>How long to wait after the 1st, 2nd, … failed attempt; the last value repeats.</summary>
@@ -30,6 +31,7 @@ public sealed class OutboxService(
     private const int BatchSize = 50;
 
     // One delivery at a time in this process: the minute job, "check now" and start-up never send a message twice.
+    // On PostgreSQL, one at a time across every app instance too (SharedLocks.OutboxDelivery), taken inside this gate.
     private readonly SemaphoreSlim _delivering = new(1, 1);
 
     public void Dispose() => _delivering.Dispose();
@@ -66,6 +68,7 @@ public sealed class OutboxService(
         await _delivering.WaitAsync(cancellationToken);
         try
         {
+            await using var shared = await database.LockAsync(SharedLocks.OutboxDelivery, cancellationToken);
             var sent = 0;
             var failed = 0;
             MailSettings? settings = null;

@@ -52,6 +52,15 @@ public class DatabaseVersionTests
         await using var started = await CoreHost.StartAsync(Provider, off, folder);
         await using var db = await started.Services.GetRequiredService<IDbContextFactory<CreatorKeysDbContext>>().CreateDbContextAsync();
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+
+        // migrate also made, once, what instances share (decision 020): the activity seal key in the data folder and,
+        // on PostgreSQL, Hangfire's tables and the sign-in key ring's table with its first key.
+        Assert.True(File.Exists(Path.Combine(folder.Path, "keys", CreatorKeys.Core.Audit.ActivitySealKey.FileName)));
+        if (Provider == DatabaseProvider.PostgreSql)
+        {
+            Assert.True(await db.Database.SqlQueryRaw<bool>("""SELECT to_regclass('hangfire.job') IS NOT NULL AS "Value" """).SingleAsync());
+            Assert.Equal(1, await db.Database.SqlQueryRaw<int>("""SELECT count(*)::int AS "Value" FROM "DataProtectionKeys" """).SingleAsync());
+        }
     }
 
     /// <summary>The environment a real deployment would give the app for <paramref name="folder"/>.</summary>

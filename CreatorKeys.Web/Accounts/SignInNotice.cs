@@ -18,8 +18,17 @@ public static class SignInNotice
         MaxAge = TimeSpan.FromMinutes(1),
     };
 
-    public static void Set(HttpContext context, VaultLockReason reason) =>
-        context.Response.Cookies.Append(CookieName, Code(reason), Cookie.Build(context));
+    /// <summary>
+    /// A sign-in cookie this app instance can read, for a vault it does not hold unlocked, with several instances on one
+    /// PostgreSQL: the instance it was opened on restarted or went away, or the browser reached another one (the
+    /// unlocked vault lives in one instance's memory, decision 003; docs/decisions/020-several-instances.md).
+    /// </summary>
+    public const string OtherInstanceCode = "other-server";
+
+    public static void Set(HttpContext context, VaultLockReason reason) => Set(context, Code(reason));
+
+    public static void Set(HttpContext context, string code) =>
+        context.Response.Cookies.Append(CookieName, code, Cookie.Build(context));
 
     public static void Clear(HttpContext context) => context.Response.Cookies.Delete(CookieName);
 
@@ -44,6 +53,8 @@ public static class SignInNotice
             + "If you think someone else had your password or a copy of your data folder, also replace your vault key once you are in (Settings, “Replace my vault key”).",
         "vault-key-replaced" => "Your vault key was replaced from another browser, so this session was locked. Sign in again with your password (the new one, if you chose one).",
         "restarted" => "CreatorKeys restarted, which locks every vault. Sign in again to unlock yours.",
+        OtherInstanceCode => "Your vault stays unlocked only on the CreatorKeys server where you signed in, and that server restarted or "
+            + "you were moved to another one (this happens when a server is updated or goes down). Your keys are safe. Sign in again to unlock your vault here.",
         _ => null,
     };
 }

@@ -9,7 +9,9 @@ namespace CreatorKeys.Web.Accounts;
 /// <summary>
 /// Runs on every request with a sign-in cookie: a cookie is only good while its vault is
 /// unlocked in this process. After sign-out, idle auto-lock or a restart the cookie is
-/// rejected, so the creator signs in again, which is what unlocks the vault.
+/// rejected, so the creator signs in again, which is what unlocks the vault. With several
+/// instances, a cookie made by another instance is read here (shared key ring) but its vault is
+/// not unlocked here: it is rejected the same way, and the sign-in page says why.
 /// </summary>
 internal static class VaultCookieValidator
 {
@@ -40,7 +42,11 @@ internal static class VaultCookieValidator
         context.RejectPrincipal();
         await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
         var reason = sessionId is null ? VaultLockReason.Restarted : store.WhyClosed(sessionId);
-        SignInNotice.Set(context.HttpContext, reason);
+        // Several instances share one PostgreSQL and one key ring: a vault this instance never saw was most likely
+        // unlocked on another one (which restarted, went away, or the proxy moved this browser), and the page says so.
+        var elsewhere = reason == VaultLockReason.Restarted && sessionId is not null
+            && context.HttpContext.RequestServices.GetRequiredService<CreatorKeys.Core.Data.Database>().IsPostgreSql;
+        SignInNotice.Set(context.HttpContext, elsewhere ? SignInNotice.OtherInstanceCode : SignInNotice.Code(reason));
         if (reason == VaultLockReason.SignedOut && accountId is not null)
         {
             // This browser's session was signed out (another tab, or the page moved on before the sign-out

@@ -8,7 +8,9 @@ namespace CreatorKeys.Web.Reminders;
 /// Registers the recurring jobs with Hangfire at start: the daily check at the configured
 /// time and zone, and outbox delivery every minute (for retries). Hangfire's in-memory
 /// storage forgets everything on restart, so this runs on every start, runs one check at once
-/// (catching up a day the app was off) and sends whatever the outbox kept.
+/// (catching up a day the app was off) and sends whatever the outbox kept. On PostgreSQL every
+/// instance does the same on one shared storage: registering is idempotent, and the extra
+/// checks find their reminders already recorded (decision 020).
 /// </summary>
 internal sealed class ReminderScheduler(
     IRecurringJobManager recurringJobs,

@@ -1,13 +1,15 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Security;
 using CreatorKeys.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace CreatorKeys.Tests.Core.Security;
 
-/// <summary>The key ring's status comes from its files, and turning a certificate on re-encrypts the keys made before it.</summary>
+/// <summary>The key ring's status comes from its stored keys (files, or rows on PostgreSQL), and turning a certificate on re-encrypts the keys made before it.</summary>
 public sealed class KeyRingStatusTests
 {
     [Fact]
@@ -63,6 +65,46 @@ public sealed class KeyRingStatusTests
 
         Assert.Equal(new KeyRingFiles(0, 1), status.ReadFiles());
         Assert.Equal(KeyRingStatus.UnencryptedWarning, status.Warning);
+    }
+
+    [Fact]
+    public async Task OnPostgreSql_TheRingIsInTheDatabase_PlainRowsAreReported_ThenReEncryptedWithTheCertificateAtStart()
+    {
+        using var folder = new TempFolder();
+        string protectedSecret;
+        await using (var before = await CoreHost.StartAsync(DatabaseProvider.PostgreSql, folder: folder))
+        {
+            before.KeepFolderOnDispose();
+            protectedSecret = before.Services.GetRequiredService<ServerSecretProtector>().Protect("smtp-password-123");
+            var plain = before.Services.GetRequiredService<KeyRingStatus>();
+            Assert.Equal(new KeyRingFiles(0, 1), plain.ReadFiles());
+            Assert.Equal(KeyRingStatus.UnencryptedInDatabaseWarning, plain.Warning);
+        }
+
+        // Nothing in the data folder: the ring is the database's.
+        Assert.Empty(Directory.GetFiles(Path.Combine(folder.Path, "keys"), "key-*.xml"));
+        var pfx = WriteCertificate(folder.Path);
+        await using var after = await CoreHost.StartAsync(DatabaseProvider.PostgreSql, new Dictionary<string, string?>
+        {
+            ["CreatorKeys:DataProtection:CertificatePath"] = pfx,
+            ["CreatorKeys:DataProtection:CertificatePassword"] = "pfx-password",
+        }, folder);
+        after.KeepFolderOnDispose();
+        var status = after.Services.GetRequiredService<KeyRingStatus>();
+        Assert.Contains("still stored unencrypted", status.Warning, StringComparison.Ordinal);
+
+        foreach (var service in after.Services.GetServices<IHostedService>().Where(s => s.GetType().Name == "KeyRingWarning"))
+        {
+            await service.StartAsync(CancellationToken.None);
+        }
+
+        await using var db = new KeyRingDbContext(KeyRingDbContext.OptionsFor(after.Services.GetRequiredService<Database>()));
+        var xml = Assert.Single(await db.DataProtectionKeys.Select(k => k.Xml).ToListAsync());
+        Assert.DoesNotContain("<masterKey", xml, StringComparison.Ordinal);
+        Assert.Contains("encryptedSecret", xml, StringComparison.Ordinal);
+        Assert.Equal(new KeyRingFiles(1, 0), status.ReadFiles());
+        Assert.Null(status.Warning);
+        Assert.Equal("smtp-password-123", after.Services.GetRequiredService<ServerSecretProtector>().TryUnprotect(protectedSecret));
     }
 
     private static string WriteCertificate(string folder)
