@@ -12,7 +12,7 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
     public partial class CreatorKeysDbContextModel
     {
         private CreatorKeysDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("793a750f-573d-4534-b0ed-0495b320bf22"), entityTypeCount: 25)
+            : base(skipDetectChanges: false, modelId: new Guid("a0e23ac0-c3ae-493d-b308-fdda0405ee5c"), entityTypeCount: 26)
         {
         }
 
@@ -28,6 +28,7 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
             var mailSettingsRecord = MailSettingsRecordEntityType.Create(this);
             var outboxMessage = OutboxMessageEntityType.Create(this);
             var keyCheckRecord = KeyCheckRecordEntityType.Create(this);
+            var keySpend = KeySpendEntityType.Create(this);
             var customProvider = CustomProviderEntityType.Create(this);
             var reminder = ReminderEntityType.Create(this);
             var keyRotation = KeyRotationEntityType.Create(this);
@@ -52,6 +53,7 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
             ActivityEntryEntityType.CreateForeignKey1(activityEntry, account);
             OutboxMessageEntityType.CreateForeignKey1(outboxMessage, account);
             KeyCheckRecordEntityType.CreateForeignKey1(keyCheckRecord, apiKey);
+            KeySpendEntityType.CreateForeignKey1(keySpend, apiKey);
             CustomProviderEntityType.CreateForeignKey1(customProvider, account);
             ReminderEntityType.CreateForeignKey1(reminder, account);
             ReminderEntityType.CreateForeignKey2(reminder, apiKey);
@@ -82,6 +84,7 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
             MailSettingsRecordEntityType.CreateAnnotations(mailSettingsRecord);
             OutboxMessageEntityType.CreateAnnotations(outboxMessage);
             KeyCheckRecordEntityType.CreateAnnotations(keyCheckRecord);
+            KeySpendEntityType.CreateAnnotations(keySpend);
             CustomProviderEntityType.CreateAnnotations(customProvider);
             ReminderEntityType.CreateAnnotations(reminder);
             KeyRotationEntityType.CreateAnnotations(keyRotation);

@@ -11,7 +11,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
     public partial class CreatorKeysDbContextModel
     {
         private CreatorKeysDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("bfaed8dd-3ff1-4ac6-a30f-984a5a6fa95e"), entityTypeCount: 25)
+            : base(skipDetectChanges: false, modelId: new Guid("e77fc69e-fe1f-4753-8454-e212816c974e"), entityTypeCount: 26)
         {
         }
 
@@ -27,6 +27,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
             var mailSettingsRecord = MailSettingsRecordEntityType.Create(this);
             var outboxMessage = OutboxMessageEntityType.Create(this);
             var keyCheckRecord = KeyCheckRecordEntityType.Create(this);
+            var keySpend = KeySpendEntityType.Create(this);
             var customProvider = CustomProviderEntityType.Create(this);
             var reminder = ReminderEntityType.Create(this);
             var keyRotation = KeyRotationEntityType.Create(this);
@@ -51,6 +52,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
             ActivityEntryEntityType.CreateForeignKey1(activityEntry, account);
             OutboxMessageEntityType.CreateForeignKey1(outboxMessage, account);
             KeyCheckRecordEntityType.CreateForeignKey1(keyCheckRecord, apiKey);
+            KeySpendEntityType.CreateForeignKey1(keySpend, apiKey);
             CustomProviderEntityType.CreateForeignKey1(customProvider, account);
             ReminderEntityType.CreateForeignKey1(reminder, account);
             ReminderEntityType.CreateForeignKey2(reminder, apiKey);
@@ -81,6 +83,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
             MailSettingsRecordEntityType.CreateAnnotations(mailSettingsRecord);
             OutboxMessageEntityType.CreateAnnotations(outboxMessage);
             KeyCheckRecordEntityType.CreateAnnotations(keyCheckRecord);
+            KeySpendEntityType.CreateAnnotations(keySpend);
             CustomProviderEntityType.CreateAnnotations(customProvider);
             ReminderEntityType.CreateAnnotations(reminder);
             KeyRotationEntityType.CreateAnnotations(keyRotation);
