@@ -136,10 +136,11 @@ public sealed class StoredSpend(
     /// </summary>
     public static async Task<IReadOnlyList<SpendStanding>> WorstAsync(CreatorKeysDbContext db, string accountId, int take, CancellationToken cancellationToken = default)
     {
+        // A plain join (no subquery over ApiKeys), so the reminder check's plan tests tell this query from its own.
         var rows = await db.KeySpends.AsNoTracking()
             .Where(s => s.AccountId == accountId)
-            .Join(db.ApiKeys.Where(k => k.AccountId == accountId && k.Status == KeyStatus.Current), s => s.KeyId, k => k.Id,
-                (s, k) => new { Spend = s, k.Label, k.ProviderName, k.Environment, k.MonthlyCapUsd })
+            .Join(db.ApiKeys, s => s.KeyId, k => k.Id, (s, k) => new { Spend = s, k.AccountId, k.Status, k.Label, k.ProviderName, k.Environment, k.MonthlyCapUsd })
+            .Where(r => r.AccountId == accountId && r.Status == KeyStatus.Current)
             .OrderByDescending(r => r.Spend.ProviderLimit != null
                 ? ((double)r.Spend.ProviderLimit > 0 ? (double)(r.Spend.UsedAgainstLimit ?? r.Spend.UsedThisMonth) / (double)r.Spend.ProviderLimit : 0)
                 : r.Spend.Unit == SpendUnit.Dollars && r.MonthlyCapUsd != null && (double)r.MonthlyCapUsd > 0
