@@ -88,6 +88,7 @@ public static class DependencyInjection
         services.AddSingleton<ProviderService>();
         services.AddProviderConnections(configuration);
         services.AddSingleton<StoredKeyChecks>();
+        services.AddSingleton<StoredSpend>();
         services.AddSingleton<SetupService>();
         services.AddSingleton<SecurityChecklistService>();
         services.AddSingleton<ImportService>();

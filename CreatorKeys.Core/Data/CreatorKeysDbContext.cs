@@ -52,6 +52,8 @@ public sealed class CreatorKeysDbContext(DbContextOptions<CreatorKeysDbContext> 
 
     public DbSet<Providers.Connections.KeyCheckRecord> KeyChecks => Set<Providers.Connections.KeyCheckRecord>();
 
+    public DbSet<Providers.Connections.KeySpend> KeySpends => Set<Providers.Connections.KeySpend>();
+
     public DbSet<AccessTokens.AccessToken> AccessTokens => Set<AccessTokens.AccessToken>();
 
     public DbSet<EnvironmentSetting> EnvironmentSettings => Set<EnvironmentSetting>();

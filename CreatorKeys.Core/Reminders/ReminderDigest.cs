@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using CreatorKeys.Core.Providers.Connections;
 using CreatorKeys.Core.Vault;
 
 namespace CreatorKeys.Core.Reminders;
@@ -20,8 +21,10 @@ public static class ReminderDigest
         "Keep this email: typing this code into \"Check against a code you kept\" on the Activity page shows whether anything in your activity log up to today was changed or removed.";
 
     /// <param name="checkpointCode">The account's activity-log checkpoint (<c>42-7F3A-9C1B</c>), printed so the email itself is a copy kept outside the server.</param>
-    public static Content Compose(IReadOnlyList<DigestKey> keys, DateOnly today, string baseAddress, string? checkpointCode = null)
+    /// <param name="nearCap">Keys whose last known spend is at 80% of their cap or more: listed with their figures (numbers only).</param>
+    public static Content Compose(IReadOnlyList<DigestKey> keys, DateOnly today, string baseAddress, string? checkpointCode = null, IReadOnlyList<SpendStanding>? nearCap = null)
     {
+        nearCap ??= [];
         ArgumentOutOfRangeException.ThrowIfZero(keys.Count);
         var ordered = keys
             .OrderBy(k => k.DueOn)
@@ -41,6 +44,15 @@ public static class ReminderDigest
         }
 
         text.Append(CultureInfo.InvariantCulture, $"\nAll keys by due date: {root}/rotation\n");
+        if (nearCap.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\nNear their spend cap (the last figures the services reported):\n");
+            foreach (var spend in nearCap)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"- {SpendLine(spend)}\n  See it: {root}/vault/keys/{spend.KeyId}\n");
+            }
+        }
+
         if (checkpointCode is not null)
         {
             text.Append(CultureInfo.InvariantCulture, $"\nActivity log checkpoint: {checkpointCode}\n{CheckpointHelp} {root}/activity\n");
@@ -68,6 +80,19 @@ public static class ReminderDigest
 
         html.Append("</table>");
         html.Append("<p><a href=\"").Append(WebUtility.HtmlEncode(root + "/rotation")).Append("\">See all keys by due date</a></p>");
+        if (nearCap.Count > 0)
+        {
+            html.Append("<h2 style=\"font-size:16px\">Near their spend cap</h2><p>The last figures the services reported:</p><ul>");
+            foreach (var spend in nearCap)
+            {
+                html.Append("<li><strong style=\"color:#b45309\">").Append(spend.Percent >= 100 ? "Over its cap" : "Near its cap").Append("</strong> — ")
+                    .Append(WebUtility.HtmlEncode(SpendLine(spend))).Append(" · <a href=\"")
+                    .Append(WebUtility.HtmlEncode($"{root}/vault/keys/{spend.KeyId}")).Append("\">See it</a></li>");
+            }
+
+            html.Append("</ul>");
+        }
+
         if (checkpointCode is not null)
         {
             html.Append("<p>Activity log checkpoint: <code>").Append(WebUtility.HtmlEncode(checkpointCode)).Append("</code><br>")
@@ -120,6 +145,10 @@ public static class ReminderDigest
             _ => $"Due in {days} day{(days == 1 ? "" : "s")}",
         };
     }
+
+    /// <summary>"PROD OpenRouter — "PROD — OpenRouter — main": Spent $18 of $20 this month (as of 7 Dec 2026, 14:05 UTC), against …"</summary>
+    private static string SpendLine(SpendStanding spend) =>
+        $"{spend.Environment.Code()} {spend.ProviderName} — \"{spend.Label}\": {spend.Sentence(CreatorKeys.Core.Text.Wording.MomentUtc(spend.ReadAt))}";
 
     private static string Link(string root, DigestKey key) => $"{root}/vault/keys/{key.KeyId}?replace=true";
 }

@@ -1,6 +1,7 @@
 using CreatorKeys.Core.Audit;
 using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Email;
+using CreatorKeys.Core.Providers.Connections;
 using CreatorKeys.Core.Vault;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -26,6 +27,9 @@ public sealed class ReminderService(
 {
 
     public TimeZoneInfo TimeZone { get; } = reminderOptions.Value.ResolveTimeZone();
+
+    /// <summary>The most keys near their spend cap a digest lists.</summary>
+    private const int NearCapListed = 20;
 
     /// <summary>Today in the configured time zone: the day due dates are compared with.</summary>
     public DateOnly Today => RotationSchedule.DayOf(time.GetUtcNow(), TimeZone);
@@ -116,11 +120,14 @@ public sealed class ReminderService(
             var listed = wanted.Where(w => fresh.Contains(w) || RotationSchedule.DaysLeft(w.Key.DueOn, today) <= 0);
             // The log's head, kept outside the server in the creator's mailbox (docs/decisions/010-activity-log-seal.md).
             var checkpoint = await db.ActivityCheckpoints.AsNoTracking().SingleOrDefaultAsync(c => c.AccountId == accountId, cancellationToken);
+            // Keys at 80% of their cap or more, from the kept figures (one bounded query; no vault, no provider call).
+            var nearCap = (await StoredSpend.WorstAsync(db, accountId, NearCapListed, cancellationToken)).Where(s => s.NearCap).ToList();
             var digest = ReminderDigest.Compose(
                 [.. listed.Select(f => new DigestKey(f.Key.Id, f.Key.ProviderName, f.Key.Environment, f.Key.Label, f.Key.Hint, f.Key.DueOn, f.Point))],
                 today,
                 emailOptions.Value.BaseAddress,
-                checkpoint?.Code.ToString());
+                checkpoint?.Code.ToString(),
+                nearCap);
             message = outbox.Stage(db, accountId, OutboxMessageKind.ReminderDigest, email, digest.Subject, digest.Text, digest.Html);
         }
 

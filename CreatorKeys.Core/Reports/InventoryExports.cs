@@ -20,7 +20,7 @@ public static class InventoryExports
     public const string JsonSchemaId = "https://creatorkeys.local/schemas/inventory-v1.schema.json";
 
     public static IReadOnlyList<string> CsvHeader { get; } =
-        ["Service", "Environment", "Label", "Hint", "Monthly cap (USD)", "Cap set at provider", "Workflows", "Created", "Last rotated", "Next due", "Status"];
+        ["Service", "Environment", "Label", "Hint", "Monthly cap (USD)", "Cap set at provider", "Spent this month", "Workflows", "Created", "Last rotated", "Next due", "Status"];
 
     public static string FileName(InventoryReport report, ExportFormat format) =>
         $"creatorkeys-inventory-{report.Today:yyyy-MM-dd}.{format.ToString().ToLowerInvariant()}";
@@ -40,6 +40,7 @@ public static class InventoryExports
         row.Hint,
         ReportText.Money(row.MonthlyCapUsd),
         row.CapSetAtProvider ? "yes" : "no",
+        ReportText.Spent(row.Spent),
         string.Join("; ", row.Workflows),
         ReportText.Date(row.Created),
         ReportText.Date(row.LastRotated),

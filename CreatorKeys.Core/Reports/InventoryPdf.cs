@@ -21,8 +21,8 @@ public static class InventoryPdf
 
     private static readonly (string Title, double Width)[] Columns =
     [
-        ("Service", 74), ("Env.", 48), ("Label", 178), ("Hint", 66), ("Cap $", 40), ("Cap set", 38),
-        ("Workflows", 104), ("Created", 55), ("Last rotated", 55), ("Next due", 55), ("Status", 57),
+        ("Service", 74), ("Env.", 48), ("Label", 138), ("Hint", 66), ("Cap $", 40), ("Cap set", 38), ("Spent this month", 62),
+        ("Workflows", 82), ("Created", 55), ("Last rotated", 55), ("Next due", 55), ("Status", 57),
     ];
 
     private static readonly XColor OnSchedule = XColor.FromArgb(46, 125, 50);

@@ -1,3 +1,4 @@
+using CreatorKeys.Core.Providers.Connections;
 using CreatorKeys.Core.Vault;
 
 namespace CreatorKeys.Core.Reports;
@@ -64,7 +65,11 @@ public sealed record InventoryRow(
     DateOnly? Created,
     DateOnly? LastRotated,
     DateOnly? NextDue,
-    ReportStatus Status);
+    ReportStatus Status,
+    InventorySpend? Spent = null);
+
+/// <summary>A key's last known use this month, as its provider reported it, with when it was read (never a value).</summary>
+public sealed record InventorySpend(SpendUnit Unit, decimal UsedThisMonth, DateTimeOffset ReadAt);
 
 /// <summary>Per-environment figures of the summary.</summary>
 public sealed record EnvironmentSummary(VaultEnvironment Environment, int Keys, decimal CapsTotalUsd, int OnSchedule, int DueSoon, int Overdue);
@@ -101,6 +106,12 @@ public static class ReportText
     };
 
     public static string Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "";
+
+    /// <summary>"12.4 USD (as of 2026-12-07 14:05 UTC)", "12400 characters (as of …)", or empty when never read.</summary>
+    public static string Spent(InventorySpend? spent) => spent is null
+        ? ""
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{(spent.Unit == SpendUnit.Characters ? decimal.Round(spent.UsedThisMonth, 0).ToString("0", System.Globalization.CultureInfo.InvariantCulture) + " characters" : Money(decimal.Round(spent.UsedThisMonth, 2)) + " USD")} (as of {spent.ReadAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC)");
 
     public static string Money(decimal? amount) => amount is { } value ? value.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) : "";
 }

@@ -93,6 +93,10 @@ public sealed class InventoryReportService(
         var uses = await db.WorkflowKeyUses.AsNoTracking()
             .Join(db.Workflows.Where(w => w.AccountId == accountId), u => u.WorkflowId, w => w.Id, (u, w) => new { u.KeyId, w.Name })
             .ToListAsync(cancellationToken);
+        // The last spend figures kept for the account's keys (numbers and their date; no vault needed).
+        var spent = await db.KeySpends.AsNoTracking().Where(s => s.AccountId == accountId)
+            .Select(s => new { s.KeyId, s.Unit, s.UsedThisMonth, s.ReadAt })
+            .ToDictionaryAsync(s => s.KeyId, s => new InventorySpend(s.Unit, s.UsedThisMonth, s.ReadAt), cancellationToken);
         var workflowsByKey = uses.GroupBy(u => u.KeyId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(u => u.Name).Distinct().Order(StringComparer.OrdinalIgnoreCase).ToList());
 
         var today = RotationSchedule.DayOf(time.GetUtcNow(), timeZone);
@@ -108,7 +112,8 @@ public sealed class InventoryReportService(
                 RotationSchedule.DayOf(k.IssuedAt ?? k.CreatedAt, timeZone),
                 k.RotatedInAt is { } rotated ? RotationSchedule.DayOf(rotated, timeZone) : null,
                 k.DueOn,
-                k.CompromisedAt is not null && k.Status is KeyStatus.Current or KeyStatus.Compromised ? ReportStatus.Compromised : ToReportStatus(k.Status)))
+                k.CompromisedAt is not null && k.Status is KeyStatus.Current or KeyStatus.Compromised ? ReportStatus.Compromised : ToReportStatus(k.Status),
+                spent.GetValueOrDefault(k.Id)))
             .ToList();
 
         var rows = all

@@ -12,7 +12,7 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
     public partial class CreatorKeysDbContextModel
     {
         private CreatorKeysDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("5b659f32-ad06-4ad6-802a-15b554947016"), entityTypeCount: 26)
+            : base(skipDetectChanges: false, modelId: new Guid("5b659f32-ad06-4ad6-802a-15b554947016"), entityTypeCount: 27)
         {
         }
 
@@ -29,6 +29,7 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
             var mailSettingsRecord = MailSettingsRecordEntityType.Create(this);
             var outboxMessage = OutboxMessageEntityType.Create(this);
             var keyCheckRecord = KeyCheckRecordEntityType.Create(this);
+            var keySpend = KeySpendEntityType.Create(this);
             var customProvider = CustomProviderEntityType.Create(this);
             var reminder = ReminderEntityType.Create(this);
             var keyRotation = KeyRotationEntityType.Create(this);
@@ -53,6 +54,7 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
             ActivityEntryEntityType.CreateForeignKey1(activityEntry, account);
             OutboxMessageEntityType.CreateForeignKey1(outboxMessage, account);
             KeyCheckRecordEntityType.CreateForeignKey1(keyCheckRecord, apiKey);
+            KeySpendEntityType.CreateForeignKey1(keySpend, apiKey);
             CustomProviderEntityType.CreateForeignKey1(customProvider, account);
             ReminderEntityType.CreateForeignKey1(reminder, account);
             ReminderEntityType.CreateForeignKey2(reminder, apiKey);
@@ -84,6 +86,7 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
             MailSettingsRecordEntityType.CreateAnnotations(mailSettingsRecord);
             OutboxMessageEntityType.CreateAnnotations(outboxMessage);
             KeyCheckRecordEntityType.CreateAnnotations(keyCheckRecord);
+            KeySpendEntityType.CreateAnnotations(keySpend);
             CustomProviderEntityType.CreateAnnotations(customProvider);
             ReminderEntityType.CreateAnnotations(reminder);
             KeyRotationEntityType.CreateAnnotations(keyRotation);

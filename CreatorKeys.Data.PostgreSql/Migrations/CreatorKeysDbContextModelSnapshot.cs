@@ -450,6 +450,50 @@ namespace CreatorKeys.Data.PostgreSql.Migrations
                     b.ToTable("KeyChecks", (string)null);
                 });
 
+            modelBuilder.Entity("CreatorKeys.Core.Providers.Connections.KeySpend", b =>
+                {
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("LimitPeriod")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<decimal?>("ProviderLimit")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<long>("ReadAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("ResetsAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
+
+                    b.Property<decimal?>("UsedAgainstLimit")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<decimal>("UsedThisMonth")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.HasKey("KeyId");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("KeySpends", (string)null);
+                });
+
             modelBuilder.Entity("CreatorKeys.Core.Providers.CustomProvider", b =>
                 {
                     b.Property<string>("AccountId")
@@ -1092,6 +1136,15 @@ namespace CreatorKeys.Data.PostgreSql.Migrations
                     b.HasOne("CreatorKeys.Core.Vault.ApiKey", null)
                         .WithOne()
                         .HasForeignKey("CreatorKeys.Core.Providers.Connections.KeyCheckRecord", "KeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CreatorKeys.Core.Providers.Connections.KeySpend", b =>
+                {
+                    b.HasOne("CreatorKeys.Core.Vault.ApiKey", null)
+                        .WithOne()
+                        .HasForeignKey("CreatorKeys.Core.Providers.Connections.KeySpend", "KeyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -33,6 +33,13 @@ public sealed class SecretsInLogsTests
             settings[name] = value;
         }
 
+        // A fake OpenRouter on loopback answers the spend reading (issue 21 §3).
+        using var openRouter = WireMock.Server.WireMockServer.Start();
+        openRouter.Given(WireMock.RequestBuilders.Request.Create().WithPath("/api/v1/key").UsingGet())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200)
+                .WithBody("""{"data":{"limit":20,"limit_remaining":2,"limit_reset":"monthly","usage":18,"usage_daily":1,"usage_weekly":5,"usage_monthly":18}}"""));
+        settings["CreatorKeys:Providers:openrouter:BaseAddress"] = openRouter.Url + "/";
+
         var time = new FakeTimeProvider(TestAccounts.WholeSecondNow());
         using var app = AppHost.Start(time: time, settings: settings);
         var secrets = new List<string> { TestAccounts.Password };
@@ -89,6 +96,15 @@ public sealed class SecretsInLogsTests
         var withCode = await fourth.SignInThroughFormAsync();
         Assert.Equal("/account/two-step?used=recovery-code", (await fourth.SubmitAsync(withCode.Location!, "two-step", new Dictionary<string, string> { ["Input.Code"] = twoStepCodes[0] })).Location);
 
+        // Spend read from OpenRouter (at 90% of its limit, so the digest below lists it), and "Check all my keys" reading it again.
+        var openRouterValue = "sk-or-v1-" + Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N");
+        secrets.Add(openRouterValue);
+        var openRouterKey = (await vault.AddKeyAsync(session, new NewKeyInput("OpenRouter", VaultEnvironment.Staging, "STAGING — OpenRouter — spend", openRouterValue, ProviderId: "openrouter", MonthlyCapUsd: 20), TestAccounts.Origin, acceptShapeWarning: true)).Key!;
+        var spend = Service<CreatorKeys.Core.Providers.Connections.StoredSpend>();
+        Assert.True((await spend.ReadAsync(session, openRouterKey.Id, TestAccounts.Origin))!.HasFigures);
+        Assert.Single(await spend.ReadAllAsync(session, [openRouterKey], TestAccounts.Origin));
+        Assert.True((await spend.LatestAsync(session.AccountId, openRouterKey.Id))!.NearCap);
+
         // A reminder: the imported keys have no known age, so they are due; the email goes out over SMTP.
         await Service<ReminderService>().CheckAsync();
         await Service<OutboxService>().DeliverDueAsync();
@@ -130,6 +146,8 @@ public sealed class SecretsInLogsTests
         var found = lines.SelectMany(line => secrets.Where(s => s.Length > 0 && line.Contains(s, StringComparison.Ordinal)).Select(s => $"{s[..4]}… in: {line[..Math.Min(160, line.Length)]}")).ToList();
         Assert.True(found.Count == 0, string.Join(Environment.NewLine, found));
         var email = emails[0].ToString();
+        Assert.Contains(emails, e => e.TextBody?.Contains("Near their spend cap", StringComparison.Ordinal) == true);
+        Assert.Contains(lines, l => l.Contains("/api/v1/key", StringComparison.Ordinal));
         Assert.DoesNotContain(secrets.Where(s => s.Length > 0), s => email.Contains(s, StringComparison.Ordinal));
     }
 }

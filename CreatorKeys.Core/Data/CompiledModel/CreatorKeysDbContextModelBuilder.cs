@@ -11,7 +11,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
     public partial class CreatorKeysDbContextModel
     {
         private CreatorKeysDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("39069629-f631-43a9-846e-1693db5970b7"), entityTypeCount: 26)
+            : base(skipDetectChanges: false, modelId: new Guid("39069629-f631-43a9-846e-1693db5970b7"), entityTypeCount: 27)
         {
         }
 
@@ -28,6 +28,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
             var mailSettingsRecord = MailSettingsRecordEntityType.Create(this);
             var outboxMessage = OutboxMessageEntityType.Create(this);
             var keyCheckRecord = KeyCheckRecordEntityType.Create(this);
+            var keySpend = KeySpendEntityType.Create(this);
             var customProvider = CustomProviderEntityType.Create(this);
             var reminder = ReminderEntityType.Create(this);
             var keyRotation = KeyRotationEntityType.Create(this);
@@ -52,6 +53,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
             ActivityEntryEntityType.CreateForeignKey1(activityEntry, account);
             OutboxMessageEntityType.CreateForeignKey1(outboxMessage, account);
             KeyCheckRecordEntityType.CreateForeignKey1(keyCheckRecord, apiKey);
+            KeySpendEntityType.CreateForeignKey1(keySpend, apiKey);
             CustomProviderEntityType.CreateForeignKey1(customProvider, account);
             ReminderEntityType.CreateForeignKey1(reminder, account);
             ReminderEntityType.CreateForeignKey2(reminder, apiKey);
@@ -83,6 +85,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
             MailSettingsRecordEntityType.CreateAnnotations(mailSettingsRecord);
             OutboxMessageEntityType.CreateAnnotations(outboxMessage);
             KeyCheckRecordEntityType.CreateAnnotations(keyCheckRecord);
+            KeySpendEntityType.CreateAnnotations(keySpend);
             CustomProviderEntityType.CreateAnnotations(customProvider);
             ReminderEntityType.CreateAnnotations(reminder);
             KeyRotationEntityType.CreateAnnotations(keyRotation);

@@ -440,6 +440,50 @@ namespace CreatorKeys.Core.Data.Migrations
                     b.ToTable("KeyChecks", (string)null);
                 });
 
+            modelBuilder.Entity("CreatorKeys.Core.Providers.Connections.KeySpend", b =>
+                {
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LimitPeriod")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("ProviderLimit")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReadAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ResetsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("UsedAgainstLimit")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("UsedThisMonth")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("KeyId");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("KeySpends", (string)null);
+                });
+
             modelBuilder.Entity("CreatorKeys.Core.Providers.CustomProvider", b =>
                 {
                     b.Property<string>("AccountId")
@@ -1078,6 +1122,15 @@ namespace CreatorKeys.Core.Data.Migrations
                     b.HasOne("CreatorKeys.Core.Vault.ApiKey", null)
                         .WithOne()
                         .HasForeignKey("CreatorKeys.Core.Providers.Connections.KeyCheckRecord", "KeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CreatorKeys.Core.Providers.Connections.KeySpend", b =>
+                {
+                    b.HasOne("CreatorKeys.Core.Vault.ApiKey", null)
+                        .WithOne()
+                        .HasForeignKey("CreatorKeys.Core.Providers.Connections.KeySpend", "KeyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -106,7 +106,7 @@ public sealed partial class KeyCheckService(
         _ => $"{name} answered in a way CreatorKeys does not recognise (HTTP {(int)status}). Check the key on {name}'s own site.",
     };
 
-    private static string Plain(TimeSpan wait)
+    internal static string Plain(TimeSpan wait)
     {
         var seconds = (int)Math.Ceiling(wait.TotalSeconds);
         return seconds switch
@@ -133,7 +133,7 @@ public sealed partial class KeyCheckService(
         return null;
     }
 
-    private static async Task<JsonElement?> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    internal static async Task<JsonElement?> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
         {

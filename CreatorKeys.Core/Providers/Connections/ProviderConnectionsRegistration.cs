@@ -52,6 +52,11 @@ public static class ProviderConnectionsRegistration
         services.AddSingleton<ProviderKeyCheck, TogetherKeyCheck>();
         services.AddSingleton<KeyCheckService>();
 
+        // Spend readings, one per provider that reports a key's use (OpenAI's needs an admin key: one class in OpenAi/).
+        services.AddSingleton<IProviderSpendReading, OpenRouterSpendReading>();
+        services.AddSingleton<IProviderSpendReading, ElevenLabsSpendReading>();
+        services.AddSingleton<SpendService>();
+
         services.AddHttpClient(KeyCheckService.HttpClientName, client =>
             {
                 // The resilience pipeline owns the timeouts; HttpClient's own 100 s would only hide them.

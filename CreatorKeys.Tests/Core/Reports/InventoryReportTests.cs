@@ -120,6 +120,44 @@ public sealed class InventoryReportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Csv_SpentThisMonthColumn_ParsesBackToTheKeptFigureWithItsDate_AndIsEmptyForAKeyNeverRead()
+    {
+        var read = await AddAsync("OpenRouter", VaultEnvironment.Prod, "PROD — OpenRouter — main", daysOld: 3, cap: 20);
+        var voice = await AddAsync("ElevenLabs", VaultEnvironment.Prod, "PROD — ElevenLabs — voice", daysOld: 3);
+        await AddAsync("OpenAI", VaultEnvironment.Prod, "PROD — OpenAI — never read", daysOld: 3);
+        var readAt = _host.Time.GetUtcNow();
+        await using (var db = await _host.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<CreatorKeys.Core.Data.CreatorKeysDbContext>>().CreateDbContextAsync())
+        {
+            db.KeySpends.Add(new CreatorKeys.Core.Providers.Connections.KeySpend { KeyId = read.Id, AccountId = _accountId, ReadAt = readAt, Unit = CreatorKeys.Core.Providers.Connections.SpendUnit.Dollars, UsedThisMonth = 12.4m });
+            db.KeySpends.Add(new CreatorKeys.Core.Providers.Connections.KeySpend { KeyId = voice.Id, AccountId = _accountId, ReadAt = readAt, Unit = CreatorKeys.Core.Providers.Connections.SpendUnit.Characters, UsedThisMonth = 12400m, ProviderLimit = 100000m, UsedAgainstLimit = 12400m });
+            await db.SaveChangesAsync();
+        }
+
+        var file = await Exports.ExportAsync(_accountId, InventoryFilter.All, ExportFormat.Csv, TestAccounts.Origin);
+
+        var cells = new Dictionary<string, string>();
+        using (var reader = CsvReader.Create(new MemoryStream(file.Content)))
+        {
+            var spent = reader.Headers.ToList().IndexOf("Spent this month");
+            Assert.Equal(reader.Headers.ToList().IndexOf("Cap set at provider") + 1, spent);
+            while (reader.Read())
+            {
+                cells[reader.GetString(2)] = reader.GetString(spent);
+            }
+        }
+
+        var asOf = readAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal($"12.4 USD (as of {asOf} UTC)", cells["PROD — OpenRouter — main"]);
+        Assert.Equal($"12400 characters (as of {asOf} UTC)", cells["PROD — ElevenLabs — voice"]);
+        Assert.Equal("", cells["PROD — OpenAI — never read"]);
+
+        var pdf = await PdfTextAsync((await Exports.ExportAsync(_accountId, InventoryFilter.All, ExportFormat.Pdf, TestAccounts.Origin)).Content);
+        var flat = string.Join(" ", pdf.Split((char[])[' ', '\n', '\r', '\f'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("Spent this month", flat, StringComparison.Ordinal);
+        Assert.Contains("12.4 USD", flat, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Json_ValidatesAgainstItsSchema_AndCarriesEveryRow()
     {
         var key = await AddAsync("OpenAI", VaultEnvironment.Prod, "PROD — OpenAI — main", daysOld: 40, cap: 80);

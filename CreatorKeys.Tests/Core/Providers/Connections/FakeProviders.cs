@@ -47,6 +47,8 @@ public sealed class FakeProviders : IDisposable
 
     public KeyCheckService Checks => _services.GetRequiredService<KeyCheckService>();
 
+    public SpendService Spend => _services.GetRequiredService<SpendService>();
+
     /// <summary>How many requests reached <paramref name="path"/>.</summary>
     public int RequestsTo(string path) => Server.LogEntries.Count(e => e.RequestMessage.Path == path);
 
