@@ -53,4 +53,5 @@ public enum ActivityAction
     AccessTokenRevoked,
     AccessTokenUsed,
     EnvironmentModeChanged,
+    EnvironmentDownloaded,
 }

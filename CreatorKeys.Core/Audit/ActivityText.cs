@@ -55,6 +55,7 @@ public static class ActivityText
         ActivityAction.AccessTokenRevoked => "Revoked an access token",
         ActivityAction.AccessTokenUsed => "A program read keys with an access token",
         ActivityAction.EnvironmentModeChanged => "Switched a folder between Live and Mock",
+        ActivityAction.EnvironmentDownloaded => "Downloaded a folder's keys as a .env file",
         _ => action.ToString(),
     };
 }
