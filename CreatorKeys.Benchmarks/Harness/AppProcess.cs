@@ -33,14 +33,14 @@ public sealed partial class AppProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>Starts CreatorKeys.Web on <paramref name="dataFolder"/> and waits for <c>/healthz</c>.</summary>
-    public static Task<AppProcess> StartWebAsync(string dataFolder) =>
+    public static Task<AppProcess> StartWebAsync(string dataFolder, IReadOnlyDictionary<string, string>? settings = null) =>
         StartAsync("CreatorKeys.Web.dll", [], new Dictionary<string, string>
         {
             ["CreatorKeys__DataFolder"] = dataFolder,
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             // Its "server quiet" lines, so the memory measure knows when the app has given back what it can.
             ["Logging__LogLevel__CreatorKeys.Web.IdleMemoryTrimmer"] = "Debug",
-        });
+        }.Concat(settings ?? new Dictionary<string, string>()).ToDictionary());
 
     /// <summary>Starts the empty ASP.NET app (this program with <c>empty-app</c>) and waits for <c>/healthz</c>.</summary>
     public static Task<AppProcess> StartEmptyAsync() =>

@@ -33,6 +33,9 @@ public sealed record HarnessOptions
 
     public int KeysPerAccount { get; init; } = 100;
 
+    /// <summary>Keys in the access token's environment for the API figure (issue 22).</summary>
+    public int ApiKeys { get; init; } = 100;
+
     public int Concurrency { get; init; } = 32;
 
     public int RequestsPerWorker { get; init; } = 50;
@@ -49,6 +52,6 @@ public sealed record HarnessOptions
 
     public ISet<string> Skip { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Whether a part (micro, vault, web, circuits, reminders) is measured in this run.</summary>
+    /// <summary>Whether a part (micro, vault, web, circuits, api, reminders) is measured in this run.</summary>
     public bool Includes(string part) => !Skip.Contains(part);
 }

@@ -77,6 +77,7 @@ public sealed class DesignScreenshotTests(BrowserFixture browser)
 
             await ShootAsync("vault", "vault", () => page.GetByRole(AriaRole.Tab, new() { NameRegex = new Regex("^PROD ") }).ClickAsync());
             await ShootAsync("key", $"vault/keys/{account.OpenAiProd.Id}");
+            await ShootAsync("names", "vault/names");
             await ShootAsync("workflows", "workflows");
             await ShootAsync("rotation", "rotation");
 
