@@ -19,6 +19,7 @@ public sealed record HarnessOptions
         StartUpRuns = 1,
         StartUpOnEmptyFolder = false,
         Circuits = 2,
+        ApiKeys = 5,
     };
 
     /// <summary>Micro-benchmarks through BenchmarkDotNet (in process); otherwise a short stopwatch loop.</summary>
