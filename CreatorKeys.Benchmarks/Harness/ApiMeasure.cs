@@ -26,7 +26,13 @@ public static class ApiMeasure
             await using (var seeder = await VaultSeeder.OpenAsync(folder))
             {
                 var (accountId, vault) = await seeder.SignUpAsync(BenchmarkHarness.VaultEmail);
-                // The seeder deals keys round-robin over the three environments: three times as many, for this many in PROD.
+                // The seeder deals keys to DEV, STAGING and PROD ten at a time (one per service): three times as many, for
+                // this many in PROD when it is a multiple of ten.
+                if (keys % VaultSeeder.Services.Count != 0)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(keys), keys, $"A multiple of {VaultSeeder.Services.Count}.");
+                }
+
                 await seeder.AddKeysAsync(accountId, vault, keys * 3);
                 token = await CreateTokenAsync(seeder, vault);
             }

@@ -110,7 +110,7 @@ public sealed class DesignScreenshotTests(BrowserFixture browser)
         });
 
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
-        Assert.Equal(42, saved.Count);
+        Assert.Equal(44, saved.Count);
         Assert.All(saved, name => Assert.True(new FileInfo(Path.Combine(AppContext.BaseDirectory, "screenshots", name + ".png")).Length > 10_000, $"{name}.png is empty."));
     }
 
