@@ -6,7 +6,7 @@ namespace CreatorKeys.Benchmarks;
 /// <summary>
 /// <c>dotnet run -c Release --project CreatorKeys.Benchmarks</c> measures everything and prints the
 /// table of docs/performance.md. Options: <c>--quick</c> (tiny sizes),
-/// <c>--skip micro|vault|web|circuits|accounts|reminders</c>, <c>--accounts 1000</c>, <c>--reminder-accounts 100,1000</c>, <c>--vault-keys</c>,
+/// <c>--skip micro|vault|web|circuits|api|accounts|reminders</c>, <c>--accounts 1000</c>, <c>--reminder-accounts 100,1000</c>, <c>--vault-keys</c>,
 /// <c>--concurrency</c>, <c>--requests</c>, <c>--app published-folder</c>, <c>--out file.md</c>; or <c>seed &lt;folder&gt; [keys] [accounts]</c>.
 /// </summary>
 public static class BenchmarkProgram

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -24,40 +23,12 @@ public static partial class SecretFormats
 
     public static string Format(string format, IEnumerable<KeyValuePair<string, string>> values) => format switch
     {
-        DotEnv => string.Concat(values.Select(v => $"{v.Key}={DotEnvQuote(v.Value)}\n")),
+        // The vault's "Download as .env" writes the same (the file is shared: CreatorKeys.Core/Text/DotEnvFormat.cs).
+        DotEnv => DotEnvFormat.Write(values),
         Shell => string.Concat(values.Select(v => $"export {v.Key}={ShellQuote(v.Value)}\n")),
         JsonFormat => JsonSerializer.Serialize(values.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal), Json) + "\n",
         _ => throw new CliException(ExitCodes.Usage, $"Unknown format “{format}”: use dotenv, json or shell."),
     };
-
-    /// <summary>
-    /// Single quotes when the value allows it (every .env loader reads them literally: no <c>$</c> expansion, no
-    /// escapes); otherwise double quotes with <c>\\ \" \n \r \t</c> escapes, so a value with a quote or a line break
-    /// stays on one line.
-    /// </summary>
-    public static string DotEnvQuote(string value)
-    {
-        if (!value.Contains('\'', StringComparison.Ordinal) && !value.Any(char.IsControl))
-        {
-            return $"'{value}'";
-        }
-
-        var text = new StringBuilder("\"");
-        foreach (var c in value)
-        {
-            text.Append(c switch
-            {
-                '\\' => "\\\\",
-                '"' => "\\\"",
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                _ => c.ToString(),
-            });
-        }
-
-        return text.Append('"').ToString();
-    }
 
     /// <summary>POSIX single quotes: nothing inside is special; a <c>'</c> becomes <c>'\''</c>.</summary>
     public static string ShellQuote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";

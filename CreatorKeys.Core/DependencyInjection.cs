@@ -85,6 +85,8 @@ public static class DependencyInjection
         services.AddSingleton<VaultService>();
         services.AddSingleton<AccessTokens.AccessTokenService>();
         services.AddSingleton<ExportNameService>();
+        services.AddSingleton<MissingNamesService>();
+        services.AddSingleton<DotEnvDownloadService>();
         services.AddSingleton<ProviderService>();
         services.AddProviderConnections(configuration);
         services.AddSingleton<StoredKeyChecks>();

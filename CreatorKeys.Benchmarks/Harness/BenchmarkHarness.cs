@@ -75,6 +75,12 @@ public static class BenchmarkHarness
             }
         }
 
+        if (options.Includes("api"))
+        {
+            log.WriteLine($"Token API under load ({options.ApiKeys:N0} keys in one environment)…");
+            results.AddRange(await ApiMeasure.RunAsync(options.ApiKeys, options.Concurrency, options.RequestsPerWorker, log));
+        }
+
         if (options.Includes("accounts"))
         {
             log.WriteLine($"Many accounts at once ({options.ManyAccounts:N0} × {options.ManyAccountsKeys:N0} keys)…");

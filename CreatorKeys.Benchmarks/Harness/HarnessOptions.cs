@@ -21,6 +21,7 @@ public sealed record HarnessOptions
         Circuits = 2,
         ManyAccounts = 3,
         ManyAccountsKeys = 4,
+        ApiKeys = 10,
     };
 
     /// <summary>Micro-benchmarks through BenchmarkDotNet (in process); otherwise a short stopwatch loop.</summary>
@@ -34,6 +35,12 @@ public sealed record HarnessOptions
     public IReadOnlyList<int> ReminderAccounts { get; init; } = [100, 1_000, 10_000];
 
     public int KeysPerAccount { get; init; } = 100;
+
+    /// <summary>
+    /// Keys in the access token's environment for the API figure (issue 22). A multiple of the seeder's ten services:
+    /// it deals keys to the environments ten at a time.
+    /// </summary>
+    public int ApiKeys { get; init; } = 100;
 
     public int Concurrency { get; init; } = 32;
 
@@ -59,6 +66,6 @@ public sealed record HarnessOptions
 
     public ISet<string> Skip { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Whether a part (micro, vault, web, circuits, accounts, reminders) is measured in this run.</summary>
+    /// <summary>Whether a part (micro, vault, web, circuits, api, accounts, reminders) is measured in this run.</summary>
     public bool Includes(string part) => !Skip.Contains(part);
 }

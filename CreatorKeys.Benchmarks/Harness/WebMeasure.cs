@@ -80,9 +80,10 @@ public static partial class WebMeasure
     private static partial System.Text.RegularExpressions.Regex KeyLinkPattern();
 
     /// <summary>Warm-up requests per worker for each page before the pages are measured.</summary>
-    private const int WarmUpRounds = 10;
+    internal const int WarmUpRounds = 10;
 
-    private static async Task<List<TimeSpan>> LoadAsync(HttpClient client, string path, int concurrency, int requestsPerWorker)
+    /// <summary><paramref name="concurrency"/> workers each GET <paramref name="path"/> in turn; the time to first byte of each.</summary>
+    internal static async Task<List<TimeSpan>> LoadAsync(HttpClient client, string path, int concurrency, int requestsPerWorker)
     {
         var times = new List<TimeSpan>();
         var workers = Enumerable.Range(0, concurrency).Select(async _ =>

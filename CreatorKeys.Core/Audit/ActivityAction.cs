@@ -54,4 +54,5 @@ public enum ActivityAction
     AccessTokenUsed,
     EnvironmentModeChanged,
     SpendRead,
+    EnvironmentDownloaded,
 }

@@ -56,6 +56,7 @@ public static class ActivityText
         ActivityAction.AccessTokenUsed => "A program read keys with an access token",
         ActivityAction.EnvironmentModeChanged => "Switched a folder between Live and Mock",
         ActivityAction.SpendRead => "Asked a provider how much a key has spent",
+        ActivityAction.EnvironmentDownloaded => "Downloaded a folder's keys as a .env file",
         _ => action.ToString(),
     };
 }

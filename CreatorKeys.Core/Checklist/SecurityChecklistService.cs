@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Rotation;
 using CreatorKeys.Core.Setup;
+using CreatorKeys.Core.Text;
 using CreatorKeys.Core.Vault;
 using CreatorKeys.Core.Workflows;
 using Microsoft.EntityFrameworkCore;
@@ -23,6 +23,7 @@ public sealed class SecurityChecklistService(
     IDbContextFactory<CreatorKeysDbContext> dbFactory,
     SetupService setup,
     WorkflowService workflows,
+    MissingNamesService missingNames,
     IOptions<RotationOptions> rotation,
     IOptions<Reminders.ReminderOptions> reminders,
     AccountChanges changes,
@@ -31,65 +32,28 @@ public sealed class SecurityChecklistService(
     /// <summary>How long a score is kept at most, even with no change seen in this process.</summary>
     public static readonly TimeSpan KeptFor = TimeSpan.FromMinutes(2);
 
-    private readonly ConcurrentDictionary<string, Kept> _kept = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _computing = new(StringComparer.Ordinal);
+    private readonly KeptPerAccount<SecurityChecklist> _kept =
+        new(changes, time, KeptFor, now => Reminders.RotationSchedule.DayOf(now, reminders.Value.ResolveTimeZone()));
 
-    public async Task<SecurityChecklist> EvaluateAsync(string accountId, CancellationToken cancellationToken = default)
-    {
-        if (Fresh(accountId) is { } kept)
-        {
-            return kept;
-        }
-
-        // One computation per account at a time: visits arriving meanwhile wait for it instead of each reading
-        // the whole vault again (32 at once made the dashboard's p99 seconds long).
-        var gate = _computing.GetOrAdd(accountId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            if (Fresh(accountId) is { } computedMeanwhile)
-            {
-                return computedMeanwhile;
-            }
-
-            // Kept under the counters read before the vault was: a change saved meanwhile moves them, so the next
-            // visit computes again instead of keeping what this one read.
-            var now = time.GetUtcNow();
-            var stamp = changes.Stamp(accountId);
-            var checklist = await ComputeAsync(accountId, cancellationToken);
-            _kept[accountId] = new Kept(stamp, Today(now), now + KeptFor, checklist);
-            return checklist;
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
-
-    private SecurityChecklist? Fresh(string accountId)
-    {
-        var now = time.GetUtcNow();
-        return _kept.TryGetValue(accountId, out var kept) && kept.Stamp == changes.Stamp(accountId) && kept.Today == Today(now) && now < kept.Until
-            ? kept.Checklist
-            : null;
-    }
-
-    private DateOnly Today(DateTimeOffset now) => Reminders.RotationSchedule.DayOf(now, reminders.Value.ResolveTimeZone());
-
-    private sealed record Kept((long Everyone, long Account) Stamp, DateOnly Today, DateTimeOffset Until, SecurityChecklist Checklist);
+    public Task<SecurityChecklist> EvaluateAsync(string accountId, CancellationToken cancellationToken = default) =>
+        _kept.GetAsync(accountId, ct => ComputeAsync(accountId, ct), cancellationToken);
 
     private async Task<SecurityChecklist> ComputeAsync(string accountId, CancellationToken cancellationToken)
     {
         var overview = await setup.GetOverviewAsync(accountId, cancellationToken);
         var budget = await setup.GetMonthlyBudgetAsync(accountId, cancellationToken);
         var recorded = await workflows.ListAsync(accountId, cancellationToken);
+        var names = await missingNames.GetAsync(accountId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var kitSaved = await db.Users.Where(a => a.Id == accountId).Select(a => a.Vault.EmergencyKitSavedAt).SingleOrDefaultAsync(cancellationToken) is not null;
-        return Evaluate(overview, budget, kitSaved, rotation.Value, time.GetUtcNow(), recorded, reminders.Value.ResolveTimeZone());
+        return Evaluate(overview, budget, kitSaved, rotation.Value, time.GetUtcNow(), recorded, reminders.Value.ResolveTimeZone(), names);
     }
 
-    /// <summary>The checks, from facts already loaded; pure, so every rule is easy to test.</summary>
-    public static SecurityChecklist Evaluate(SetupOverview overview, decimal? budget, bool emergencyKitSaved, RotationOptions rotation, DateTimeOffset now, IReadOnlyList<Workflow>? workflows = null, TimeZoneInfo? timeZone = null)
+    /// <summary>
+    /// The checks, from facts already loaded; pure, so every rule is easy to test. <paramref name="names"/>: the export
+    /// names by environment (<see cref="MissingNamesService"/>); when not given, no PROD workflow is taken to lack a name.
+    /// </summary>
+    public static SecurityChecklist Evaluate(SetupOverview overview, decimal? budget, bool emergencyKitSaved, RotationOptions rotation, DateTimeOffset now, IReadOnlyList<Workflow>? workflows = null, TimeZoneInfo? timeZone = null, NamesByEnvironment? names = null)
     {
         timeZone ??= TimeZoneInfo.Utc;
         var today = Reminders.RotationSchedule.DayOf(now, timeZone);
@@ -218,10 +182,24 @@ public sealed class SecurityChecklistService(
         checks.Add(new ChecklistCheck(
             ChecklistCheckId.WorkflowsUseRightKeys,
             "Workflows use the right key for their environment",
-            10,
+            5,
             workflows.Count > 0 && misuse.Count == 0,
             workflows.Count == 0 ? "Record your workflows first: which automation uses which key." : string.Join(" ", misuse.Take(3).Select(i => i.Message)) + (misuse.Count > 3 ? $" And {misuse.Count - 3} more." : ""),
             "workflows"));
+
+        // 11. What breaks a launch: a PROD workflow reads a name PROD has no key under (issue 22).
+        var prodWorkflows = workflows.Count(w => w.Environment == VaultEnvironment.Prod && w.KeyUses.Count > 0);
+        var gaps = names?.ProdGaps ?? [];
+        checks.Add(new ChecklistCheck(
+            ChecklistCheckId.ProdNamesHaveKeys,
+            "Every name your PROD workflows read has a PROD key",
+            5,
+            prodWorkflows > 0 && gaps.Count == 0,
+            prodWorkflows == 0 ? "Record your live (PROD) workflows and the keys they use, so CreatorKeys can check PROD has every one."
+                : $"{Wording.Count(gaps.Count, "name")} your PROD workflows read {(gaps.Count == 1 ? "has" : "have")} no PROD key: " +
+                  string.Join(" ", gaps.Take(2).Select(g => g.Message)) + (gaps.Count > 2 ? $" And {gaps.Count - 2} more." : "") +
+                  " Add the PROD key, or give the PROD key the name the workflow reads.",
+            "vault/names"));
 
         var counts = VaultEnvironments.All.ToDictionary(e => e, e => keys.Count(k => k.Environment == e));
         return new SecurityChecklist(checks, counts, DashboardFigures.From(keys, budget, today, DueOn));
@@ -246,6 +224,7 @@ public enum ChecklistCheckId
     EmergencyKitSaved,
     WorkflowsDocumented,
     WorkflowsUseRightKeys,
+    ProdNamesHaveKeys,
 }
 
 /// <summary>One habit: its title, its worth in points, whether the vault has it, and what to do if not.</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using CreatorKeys.Core.Checklist;
 using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Providers;
@@ -23,41 +22,13 @@ public sealed class InventoryReportService(
     AccountChanges changes,
     TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, Kept> _kept = new(StringComparer.Ordinal);
-
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _building = new(StringComparer.Ordinal);
-
-    private sealed record Kept((long Everyone, long Account) Stamp, DateOnly Today, DateTimeOffset Until, InventoryReport All);
-
-    private InventoryReport? Fresh(string accountId, DateTimeOffset now) =>
-        _kept.TryGetValue(accountId, out var kept) && kept.Stamp == changes.Stamp(accountId) && kept.Today == RotationSchedule.DayOf(now, reminders.TimeZone) && now < kept.Until
-            ? kept.All
-            : null;
+    private readonly KeptPerAccount<InventoryReport> _kept =
+        new(changes, time, SecurityChecklistService.KeptFor, now => RotationSchedule.DayOf(now, reminders.TimeZone));
 
     public async Task<InventoryReport> BuildAsync(string accountId, InventoryFilter filter, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        var all = Fresh(accountId, now);
-        if (all is null)
-        {
-            // One build per account at a time, as for the dashboard's score.
-            var gate = _building.GetOrAdd(accountId, _ => new SemaphoreSlim(1, 1));
-            await gate.WaitAsync(cancellationToken);
-            try
-            {
-                all = Fresh(accountId, now);
-                if (all is null)
-                {
-                    var stamp = changes.Stamp(accountId);
-                    all = await BuildAllAsync(accountId, cancellationToken);
-                    _kept[accountId] = new Kept(stamp, all.Today, now + SecurityChecklistService.KeptFor, all);
-                }
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }
+        var all = await _kept.GetAsync(accountId, ct => BuildAllAsync(accountId, ct), cancellationToken);
 
         // The summary is of the whole vault: a filtered one would call a service "missing" the environments filtered out.
         return filter == InventoryFilter.All

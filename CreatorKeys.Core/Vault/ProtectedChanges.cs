@@ -38,6 +38,13 @@ public static class ProtectedChanges
     public static string? WordToType(KeySummary key, KeyChange change) =>
         NeedsTyping(key, change) ? key.Environment.Code() : null;
 
+    /// <summary>
+    /// The word to type before something is done to a whole environment at once (downloading its values as a .env
+    /// file): <c>PROD</c> for PROD, null for the test folders.
+    /// </summary>
+    public static string? WordToType(VaultEnvironment environment) =>
+        environment == VaultEnvironment.Prod ? environment.Code() : null;
+
     /// <summary>Why the change is protected, in plain words; null when it is not.</summary>
     public static string? Reason(KeySummary key, KeyChange change)
     {

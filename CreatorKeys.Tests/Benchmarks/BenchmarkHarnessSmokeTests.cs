@@ -21,6 +21,7 @@ public sealed class BenchmarkHarnessSmokeTests
         {
             "encrypt + decrypt one key value", "unlock (password → vault key)", "inventory export CSV", "inventory export JSON",
             "inventory export PDF", "vault page, time to first byte p99", "start-up to /healthz 200", "daily reminder check, repeat run",
+            "GET /api/v1/secrets (one token), p99", "dashboard page, many accounts, p99", "reports page, many accounts, p99",
         })
         {
             Assert.Contains(results, r => r.What.StartsWith(line, StringComparison.Ordinal));

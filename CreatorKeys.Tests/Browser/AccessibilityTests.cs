@@ -17,7 +17,7 @@ public sealed class AccessibilityTests(BrowserFixture browser)
 {
     private static readonly Regex DarkClass = new(@"\bck-dark\b");
 
-    private static readonly string[] AppPages = ["", "setup", "providers", "vault", "vault/import", "workflows", "rotation", "rotation/leak-check", "reports", "activity", "settings", "notifications", "no-such-page"];
+    private static readonly string[] AppPages = ["", "setup", "providers", "vault", "vault/import", "vault/names", "workflows", "rotation", "rotation/leak-check", "reports", "activity", "settings", "notifications", "no-such-page"];
 
     [Theory]
     [InlineData("desktop", 1280, 900)]

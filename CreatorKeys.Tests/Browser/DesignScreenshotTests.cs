@@ -77,6 +77,7 @@ public sealed class DesignScreenshotTests(BrowserFixture browser)
 
             await ShootAsync("vault", "vault", () => page.GetByRole(AriaRole.Tab, new() { NameRegex = new Regex("^PROD ") }).ClickAsync());
             await ShootAsync("key", $"vault/keys/{account.OpenAiProd.Id}");
+            await ShootAsync("names", "vault/names");
             await ShootAsync("workflows", "workflows");
             await ShootAsync("rotation", "rotation");
 
@@ -109,7 +110,7 @@ public sealed class DesignScreenshotTests(BrowserFixture browser)
         });
 
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
-        Assert.Equal(42, saved.Count);
+        Assert.Equal(44, saved.Count);
         Assert.All(saved, name => Assert.True(new FileInfo(Path.Combine(AppContext.BaseDirectory, "screenshots", name + ".png")).Length > 10_000, $"{name}.png is empty."));
     }
 

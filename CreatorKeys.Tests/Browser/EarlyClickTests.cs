@@ -15,7 +15,7 @@ public sealed partial class EarlyClickTests(BrowserFixture browser)
 {
     /// <summary>Pages after sign-in, each with the controls it shows an account with one key.</summary>
     private static readonly string[] AppPages =
-        ["", "setup", "providers", "vault", "vault/import", "workflows", "rotation", "rotation/leak-check", "reports", "activity", "settings", "notifications", "account/emergency-kit"];
+        ["", "setup", "providers", "vault", "vault/import", "vault/names", "workflows", "rotation", "rotation/leak-check", "reports", "activity", "settings", "notifications", "account/emergency-kit"];
 
     [Theory]
     [InlineData(LiveConnectionGate.Point.Negotiate)]

@@ -58,7 +58,8 @@ public sealed class SecurityChecklistTests
         Assert.Equal(perfect - 5, Evaluate(Replace(keys, 2, k => k with { MonthlyCapUsd = null, CapSetAtProvider = false }), [], 500, true).Score);
         Assert.Equal(perfect - 5, Evaluate(keys, [], 500, false).Score);
         Assert.Equal(perfect - 10, Evaluate(keys, [], 500, true, WorkflowsFor(keys.Skip(1))).Score);
-        Assert.Equal(perfect - 10, Evaluate(keys, [], 500, true, WorkflowsFor(keys, variable: "OPENAI_KEY")).Score);
+        Assert.Equal(perfect - 5, Evaluate(keys, [], 500, true, WorkflowsFor(keys, variable: "OPENAI_KEY")).Score);
+        Assert.Equal(perfect - 5, Evaluate(keys, [], 500, true, WorkflowsFor(keys), new NamesByEnvironment([], [new ProdNameGap(Guid.NewGuid(), "Daily short", "OPENAI_API_KEY")], 1)).Score);
     }
 
     [Fact]
@@ -149,12 +150,12 @@ public sealed class SecurityChecklistTests
 
         Assert.Equal(0, before.Score);
         Assert.Equal(70, after.Score);
-        Assert.Equal([ChecklistCheckId.WithinBudget, ChecklistCheckId.EmergencyKitSaved, ChecklistCheckId.WorkflowsDocumented, ChecklistCheckId.WorkflowsUseRightKeys], after.Failed.Select(c => c.Id).Order().ToArray());
+        Assert.Equal([ChecklistCheckId.WithinBudget, ChecklistCheckId.EmergencyKitSaved, ChecklistCheckId.WorkflowsDocumented, ChecklistCheckId.WorkflowsUseRightKeys, ChecklistCheckId.ProdNamesHaveKeys], after.Failed.Select(c => c.Id).Order().ToArray());
     }
 
-    private static SecurityChecklist Evaluate(IReadOnlyList<KeySummary> keys, IReadOnlyList<ProviderSlots> audited, decimal? budget, bool kitSaved, IEnumerable<Workflow>? workflows = null) =>
+    private static SecurityChecklist Evaluate(IReadOnlyList<KeySummary> keys, IReadOnlyList<ProviderSlots> audited, decimal? budget, bool kitSaved, IEnumerable<Workflow>? workflows = null, NamesByEnvironment? names = null) =>
         SecurityChecklistService.Evaluate(new SetupOverview(new SetupProgress(), audited, keys, ProviderCatalog.Shipped.Providers), budget, kitSaved, Rotation, Now,
-            (workflows ?? WorkflowsFor(keys)).ToList());
+            (workflows ?? WorkflowsFor(keys)).ToList(), names: names);
 
     /// <summary>One well-formed workflow per key: its environment, and a variable that names it.</summary>
     private static IEnumerable<Workflow> WorkflowsFor(IEnumerable<KeySummary> keys, string? variable = null) =>

@@ -18,6 +18,9 @@ public sealed partial class VaultPage
     private int _loads;
     private bool _disposed;
     private IReadOnlyDictionary<VaultEnvironment, int>? _counts;
+
+    // Keys in use per folder whatever the search box says: what "Download as .env" would put in the file.
+    private IReadOnlyDictionary<VaultEnvironment, int> _inUse = new Dictionary<VaultEnvironment, int>();
     private KeyListPage? _page;
     private int _activeTab;
     private int _pageIndex;
@@ -125,6 +128,7 @@ public sealed partial class VaultPage
             }
         }
 
+        var inUse = string.IsNullOrWhiteSpace(search) ? counts.Current : (await Vault.CountKeysAsync(session.AccountId)).Current;
         var shown = counts.For(status);
         var folder = ActiveEnvironment;
         var page = await Vault.ListKeysPageAsync(session.AccountId, new KeyListQuery(folder, status, search, _pageIndex), knownTotal: shown[folder]);
@@ -135,6 +139,7 @@ public sealed partial class VaultPage
         }
 
         _counts = shown;
+        _inUse = inUse;
         _page = page;
         _lastChecks = checks;
         _pageIndex = page.Page;
