@@ -12,7 +12,7 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
     public partial class CreatorKeysDbContextModel
     {
         private CreatorKeysDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("793a750f-573d-4534-b0ed-0495b320bf22"), entityTypeCount: 25)
+            : base(skipDetectChanges: false, modelId: new Guid("191f2cdb-45ff-4e46-a84f-4d194d0f9287"), entityTypeCount: 25)
         {
         }
 
