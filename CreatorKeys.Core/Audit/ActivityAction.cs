@@ -53,4 +53,6 @@ public enum ActivityAction
     AccessTokenRevoked,
     AccessTokenUsed,
     EnvironmentModeChanged,
+    ManagementKeyMarked,
+    ManagementKeyUsed,
 }

@@ -55,6 +55,8 @@ public static class ActivityText
         ActivityAction.AccessTokenRevoked => "Revoked an access token",
         ActivityAction.AccessTokenUsed => "A program read keys with an access token",
         ActivityAction.EnvironmentModeChanged => "Switched a folder between Live and Mock",
+        ActivityAction.ManagementKeyMarked => "Marked or unmarked a management (admin) key",
+        ActivityAction.ManagementKeyUsed => "Used a management (admin) key at the provider",
         _ => action.ToString(),
     };
 }
