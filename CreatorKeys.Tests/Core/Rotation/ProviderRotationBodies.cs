@@ -22,7 +22,7 @@ public static class ProviderRotationBodies
 
     /// <summary>GET /api/v1/keys/{hash}: the key's data, with its limit (null when it has none).</summary>
     public static string OpenRouterKey(decimal? limit) => $$$"""
-        {"data":{"hash":"{{{OpenRouterNewHash}}}","name":"PROD — OpenRouter — Created 2026-12-07","label":"sk-or-v1-d35...855d","disabled":false,"limit":{{(limit is { } l ? l.ToString(CultureInfo.InvariantCulture) : "null")}},"limit_remaining":{{(limit is { } r ? r.ToString(CultureInfo.InvariantCulture) : "null")}},"limit_reset":"monthly","include_byok_in_limit":false,"usage":0,"created_at":"2026-12-07T10:30:00Z","updated_at":null}}
+        {"data":{"hash":"{{{OpenRouterNewHash}}}","name":"PROD — OpenRouter — Created 2026-12-07","label":"sk-or-v1-d35...855d","disabled":false,"limit":{{{(limit is { } l ? l.ToString(CultureInfo.InvariantCulture) : "null")}}},"limit_remaining":{{{(limit is { } r ? r.ToString(CultureInfo.InvariantCulture) : "null")}}},"limit_reset":"monthly","include_byok_in_limit":false,"usage":0,"created_at":"2026-12-07T10:30:00Z","updated_at":null}}
         """;
 
     /// <summary>GET /v1/organization/projects: one active and one archived project.</summary>

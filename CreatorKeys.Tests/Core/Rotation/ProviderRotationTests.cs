@@ -128,7 +128,7 @@ public sealed class ProviderRotationTests : IAsyncLifetime, IDisposable
         var result = await Provider.CreateNewKeyAsync(session, rotationId, "PROD — OpenRouter — Created 2026-12-07", null, TestAccounts.Origin);
 
         Assert.True(result.Succeeded, result.Message);
-        Assert.Contains("cap is set at OpenRouter: checked", result.Message, StringComparison.Ordinal);
+        Assert.True(result.Message.Contains("cap is set at OpenRouter: checked", StringComparison.Ordinal), result.Message);
         var rotation = await Rotations.GetAsync(session.AccountId, rotationId);
         Assert.Equal(RotationStep.UpdateWorkflows, rotation!.Step);
         Assert.False(rotation.HasOrphanAtProvider);
