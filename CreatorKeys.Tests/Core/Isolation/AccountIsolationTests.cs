@@ -138,14 +138,16 @@ public class AccountIsolationTests : IAsyncLifetime
             // B confirmed it's them (the setup's clock has moved on since): the refusal must come from the ownership check.
             await _host.Services.ConfirmItsYouAsync(_b);
             return (await providerRotation.ListProjectsAsync(_b, _aRotation.Id, origin)).Error is not null;
-        });
+        }
+        );
         yield return ("ProviderRotationService.CreateNewKeyAsync", async () => !(await providerRotation.CreateNewKeyAsync(_b, _aRotation.Id, "PROD — OpenAI — taken over", null, origin)).Succeeded);
         yield return ("ProviderRotationService.DeleteOrphanAsync", async () => !(await providerRotation.DeleteOrphanAsync(_b, _aRotation.Id, origin)).Succeeded);
         yield return ("ProviderRotationService.ForgetOrphanAsync", async () =>
         {
             await providerRotation.ForgetOrphanAsync(b, _aRotation.Id);
             return true; // nothing to return: the snapshot of A afterwards is the proof
-        });
+        }
+        );
         yield return ("ProviderRotationService.RetireOldKeyAsync", async () => !(await providerRotation.RetireOldKeyAsync(_b, _aRotation.Id, origin)).Succeeded);
         yield return ("VaultService.RetireKeyAsync", async () => !await vault.RetireKeyAsync(b, _aDueKey.Id, origin));
         yield return ("VaultService.DeleteAsync", async () => !await vault.DeleteAsync(b, _aDueKey.Id, origin));
