@@ -96,6 +96,7 @@ public static class DependencyInjection
         services.AddSingleton<ImportService>();
         services.AddSingleton<WorkflowService>();
         services.AddSingleton<RotationService>();
+        services.AddSingleton<ProviderRotationService>();
         services.AddSingleton<LeakCheckService>();
         services.AddSingleton<KeyInTextGuard>();
         services.AddSingleton<DueDateRefresher>();

@@ -195,7 +195,7 @@ public sealed class AccessTokenService(IDbContextFactory<CreatorKeysDbContext> d
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var mode = await ModeOfAsync(db, grant.AccountId, grant.Environment, cancellationToken);
-        var query = db.ApiKeys.AsNoTracking().Where(k => k.AccountId == grant.AccountId && k.Environment == grant.Environment && k.Status == KeyStatus.Current);
+        var query = db.ApiKeys.AsNoTracking().Where(k => k.AccountId == grant.AccountId && k.Environment == grant.Environment && k.Status == KeyStatus.Current && !k.IsManagementKey);
         if (grant.KeySlots is { } slots)
         {
             query = query.Where(k => slots.Contains(k.SlotId));

@@ -55,4 +55,6 @@ public enum ActivityAction
     EnvironmentModeChanged,
     SpendRead,
     EnvironmentDownloaded,
+    ManagementKeyMarked,
+    ManagementKeyUsed,
 }

@@ -57,6 +57,8 @@ public static class ActivityText
         ActivityAction.EnvironmentModeChanged => "Switched a folder between Live and Mock",
         ActivityAction.SpendRead => "Asked a provider how much a key has spent",
         ActivityAction.EnvironmentDownloaded => "Downloaded a folder's keys as a .env file",
+        ActivityAction.ManagementKeyMarked => "Marked or unmarked a management (admin) key",
+        ActivityAction.ManagementKeyUsed => "Used a management (admin) key at the provider",
         _ => action.ToString(),
     };
 }

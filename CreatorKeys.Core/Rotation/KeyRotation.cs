@@ -46,6 +46,24 @@ public sealed class KeyRotation
 
     public DateTimeOffset? CancelledAt { get; set; }
 
+    /// <summary>
+    /// Written just BEFORE the new key is created through the provider's API: if the app stops before the value is
+    /// stored, the resumed rotation knows a key may exist at the provider that the vault never received.
+    /// </summary>
+    public DateTimeOffset? ProviderCreateStartedAt { get; set; }
+
+    /// <summary>The name the key was created under at the provider (the dated label), for the orphan message.</summary>
+    public string? ProviderCreateName { get; set; }
+
+    /// <summary>The provider's id of the key just created, written the moment the create call returns (never the value).</summary>
+    public string? ProviderCreatedKeyId { get; set; }
+
+    /// <summary>OpenAI: the project the key was created in.</summary>
+    public string? ProviderCreatedProjectId { get; set; }
+
+    /// <summary>True when a key was (or may have been) created at the provider but its value never reached the vault.</summary>
+    public bool HasOrphanAtProvider => ProviderCreateStartedAt is not null && Step == RotationStep.NewKey;
+
     public List<RotationTask> Tasks { get; set; } = [];
 }
 

@@ -160,7 +160,12 @@ public sealed class RotationService(
     /// every workflow that used the old key.
     /// </summary>
     public async Task<(RotationOutcome Outcome, KeyChangeResult? Key)> AddNewKeyAsync(
-        VaultSession session, Guid rotationId, string? label, string? value, RequestOrigin origin, bool acceptShapeWarning = false, CancellationToken cancellationToken = default)
+        VaultSession session, Guid rotationId, string? label, string? value, RequestOrigin origin, bool acceptShapeWarning = false, CancellationToken cancellationToken = default) =>
+        await AddNewKeyAsync(session, rotationId, label, value, origin, acceptShapeWarning, created: null, cancellationToken);
+
+    /// <summary>Step 1 for a key created through the provider's API: its provider id is stored with it and the "creating" marker cleared in the same write.</summary>
+    internal async Task<(RotationOutcome Outcome, KeyChangeResult? Key)> AddNewKeyAsync(
+        VaultSession session, Guid rotationId, string? label, string? value, RequestOrigin origin, bool acceptShapeWarning, Providers.Connections.ProviderKeyCreated? created, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rotation = await db.Rotations.Include(r => r.Tasks).SingleOrDefaultAsync(r => r.Id == rotationId && r.AccountId == session.AccountId, cancellationToken);
@@ -170,7 +175,12 @@ public sealed class RotationService(
         }
 
         var old = await db.ApiKeys.AsNoTracking().SingleAsync(k => k.Id == rotation.OldKeyId, cancellationToken);
-        var input = new NewKeyInput(old.ProviderName, old.Environment, label, value, old.ProviderId, old.MonthlyCapUsd, CapSetAtProvider: false);
+        var input = new NewKeyInput(old.ProviderName, old.Environment, label, value, old.ProviderId, old.MonthlyCapUsd, CapSetAtProvider: false, IsManagementKey: old.IsManagementKey)
+        {
+            // A key pasted by hand keeps the old key's project (OpenAI: chosen once per key); its own id is typed on its page.
+            ProviderKeyId = created?.KeyId,
+            ProviderProjectId = created is null ? old.ProviderProjectId : created.ProjectId,
+        };
         var added = await vault.AddKeyVersionAsync(session, input, old.SlotId, origin, acceptShapeWarning, cancellationToken);
         if (!added.Succeeded)
         {
@@ -179,6 +189,15 @@ public sealed class RotationService(
 
         rotation.NewKeyId = added.Key!.Id;
         rotation.Step = RotationStep.UpdateWorkflows;
+        if (created is not null)
+        {
+            // The key made at the provider is now in the vault: it is no longer an orphan.
+            rotation.ProviderCreateStartedAt = null;
+            rotation.ProviderCreateName = null;
+            rotation.ProviderCreatedKeyId = null;
+            rotation.ProviderCreatedProjectId = null;
+        }
+
         rotation.UpdatedAt = time.GetUtcNow();
         await SyncTasksAsync(db, rotation, cancellationToken);
         activity.Stage(db, session.AccountId, ActivityAction.RotationNewKeyAdded, origin, added.Key.Id.ToString(), added.Key.Label, added.Key.Environment);

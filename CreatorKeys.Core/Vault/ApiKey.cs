@@ -7,6 +7,7 @@ public sealed class ApiKey
     public const int MaxLabelLength = 120;
     public const int MaxHintLength = 32;
     public const int MaxExportNameLength = 64;
+    public const int MaxProviderKeyIdLength = 200;
 
     /// <summary>Maximum size of a value, in UTF-8 bytes (4 KB).</summary>
     public const int MaxValueBytes = 4096;
@@ -54,6 +55,21 @@ public sealed class ApiKey
     public bool CapSetAtProvider { get; set; }
 
     public KeyStatus Status { get; set; } = KeyStatus.Current;
+
+    /// <summary>
+    /// A management or admin key (OpenRouter provisioning key, OpenAI / Anthropic / ElevenLabs admin key): kept in
+    /// PROD only, never offered to a workflow or exported, used only to create and delete keys at the provider.
+    /// </summary>
+    public bool IsManagementKey { get; set; }
+
+    /// <summary>
+    /// The provider's own id for this key, never its value (OpenRouter <c>hash</c>, OpenAI service account id
+    /// <c>svc_acct_…</c> or project key id <c>key_…</c>, Anthropic <c>apikey_…</c>): what rotation deletes at the end.
+    /// </summary>
+    public string? ProviderKeyId { get; set; }
+
+    /// <summary>OpenAI: the project the key belongs to (<c>proj_…</c>), chosen once per key.</summary>
+    public string? ProviderProjectId { get; set; }
 
     /// <summary>When the provider created the key; null when unknown (imported), which counts as due for replacement.</summary>
     public DateTimeOffset? IssuedAt { get; set; }

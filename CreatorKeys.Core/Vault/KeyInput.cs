@@ -18,8 +18,15 @@ public sealed record NewKeyInput(
     decimal? MonthlyCapUsd = null,
     bool CapSetAtProvider = false,
     KeyIssueDate IssueDate = default,
-    string? ExportName = null)
+    string? ExportName = null,
+    bool IsManagementKey = false)
 {
+    /// <summary>The provider's own id of the key (never its value), when CreatorKeys created it through the provider's API.</summary>
+    public string? ProviderKeyId { get; init; }
+
+    /// <summary>OpenAI: the project of <see cref="ProviderKeyId"/>.</summary>
+    public string? ProviderProjectId { get; init; }
+
     /// <summary>Trims what was typed and returns the field errors, keyed by field name (empty when valid).</summary>
     public (CleanKeyInput? Clean, IReadOnlyDictionary<string, string> Errors) Validate(ProviderInfo? provider, decimal maximumCap)
     {
@@ -63,6 +70,15 @@ public sealed record NewKeyInput(
         if (CapRules.Validate(MonthlyCapUsd, maximumCap) is { } capError)
         {
             errors[nameof(MonthlyCapUsd)] = capError;
+        }
+
+        if (IsManagementKey && !Providers.Connections.ManagementKeys.Supports(provider?.Id))
+        {
+            errors[nameof(IsManagementKey)] = $"{(providerName.Length > 0 ? providerName : "This service")} has no management key CreatorKeys can use. Untick “management key”.";
+        }
+        else if (IsManagementKey && Environment is { } chosen && chosen != VaultEnvironment.Prod)
+        {
+            errors[nameof(IsManagementKey)] = Providers.Connections.ManagementKeys.ProdOnly;
         }
 
         return errors.Count > 0

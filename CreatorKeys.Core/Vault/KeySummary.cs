@@ -18,7 +18,10 @@ public sealed record KeySummary(
     DateTimeOffset? CompromisedAt = null,
     int RotationDays = 0,
     DateOnly? DueOn = null,
-    DateTimeOffset? DueNowSince = null)
+    DateTimeOffset? DueNowSince = null,
+    bool IsManagementKey = false,
+    string? ProviderKeyId = null,
+    string? ProviderProjectId = null)
 {
     public bool IsCurrent => Status == KeyStatus.Current;
 

@@ -103,6 +103,9 @@ public sealed class VaultService(
             Fingerprint = fingerprint,
             MonthlyCapUsd = clean.MonthlyCapUsd,
             CapSetAtProvider = clean.CapSetAtProvider,
+            IsManagementKey = input.IsManagementKey,
+            ProviderKeyId = input.ProviderKeyId,
+            ProviderProjectId = input.ProviderProjectId,
             IssuedAt = clean.IssueDate.Resolve(now),
             CreatedAt = now,
             UpdatedAt = now,
@@ -112,6 +115,10 @@ public sealed class VaultService(
         if (slotId is null)
         {
             activity.Stage(db, session.AccountId, ActivityAction.KeyAdded, origin, key.Id.ToString(), key.Label, key.Environment);
+            if (key.IsManagementKey)
+            {
+                activity.Stage(db, session.AccountId, ActivityAction.ManagementKeyMarked, origin, key.Id.ToString(), $"{key.Label}: management key", key.Environment);
+            }
         }
 
         try
@@ -432,6 +439,87 @@ public sealed class VaultService(
         return new KeyChangeResult(ToSummary(key), new Dictionary<string, string>(), []);
     }
 
+    /// <summary>
+    /// Marks (or unmarks) a key as the provider's management or admin key: only a PROD key of a provider that has
+    /// one, and not while a workflow uses it (a management key is never a workflow's key).
+    /// </summary>
+    public async Task<KeyChangeResult> SetManagementKeyAsync(string accountId, Guid keyId, bool isManagementKey, RequestOrigin origin, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == keyId && k.AccountId == accountId, cancellationToken);
+        if (key is null)
+        {
+            return KeyChangeResult.Invalid("", "That key is no longer in your vault.");
+        }
+
+        if (isManagementKey)
+        {
+            if (!Providers.Connections.ManagementKeys.Supports(key.ProviderId))
+            {
+                return KeyChangeResult.Invalid(nameof(NewKeyInput.IsManagementKey), $"{key.ProviderName} has no management key CreatorKeys can use.");
+            }
+
+            if (key.Environment != VaultEnvironment.Prod)
+            {
+                return KeyChangeResult.Invalid(nameof(NewKeyInput.IsManagementKey), "A management key can create and delete your keys, so it is kept in PROD only. Store it again in PROD and mark it there.");
+            }
+
+            if (await db.WorkflowKeyUses.AnyAsync(u => u.KeyId == key.Id, cancellationToken))
+            {
+                return KeyChangeResult.Invalid(nameof(NewKeyInput.IsManagementKey), "A workflow uses this key, so it cannot be a management key. Move the workflow to another key first.");
+            }
+        }
+
+        if (key.IsManagementKey != isManagementKey)
+        {
+            key.IsManagementKey = isManagementKey;
+            key.UpdatedAt = time.GetUtcNow();
+            activity.Stage(db, accountId, ActivityAction.ManagementKeyMarked, origin, key.Id.ToString(), $"{key.Label}: {(isManagementKey ? "management key" : "no longer a management key")}", key.Environment);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return new KeyChangeResult(ToSummary(key), new Dictionary<string, string>(), []);
+    }
+
+    /// <summary>
+    /// Records the provider's own id of a key (never its value) and, for OpenAI, its project, so a rotation can delete
+    /// it through the provider's API. An id that is this vault's key value is refused, like a value typed into a name.
+    /// </summary>
+    public async Task<KeyChangeResult> SetProviderKeyIdAsync(VaultSession session, Guid keyId, string? providerKeyId, string? projectId, RequestOrigin origin, CancellationToken cancellationToken = default)
+    {
+        providerKeyId = string.IsNullOrWhiteSpace(providerKeyId) ? null : providerKeyId.Trim();
+        projectId = string.IsNullOrWhiteSpace(projectId) ? null : projectId.Trim();
+        foreach (var id in new[] { providerKeyId, projectId })
+        {
+            if (id is not null && (id.Length > ApiKey.MaxProviderKeyIdLength || id.Any(c => c < '!' || c > '~' || c is '/' or '?' or '#' or '%')))
+            {
+                return KeyChangeResult.Invalid(nameof(ApiKey.ProviderKeyId), "That does not look like a provider's key id: copy it again from the provider's keys page (letters, digits, - and _ only).");
+            }
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == keyId && k.AccountId == session.AccountId, cancellationToken);
+        if (key is null)
+        {
+            return KeyChangeResult.Invalid("", "That key is no longer in your vault.");
+        }
+
+        foreach (var id in new[] { providerKeyId, projectId })
+        {
+            if (id is not null && await FindByFingerprintAsync(db, session.AccountId, session.Vault.Fingerprint(id), cancellationToken) is not null)
+            {
+                return KeyChangeResult.Invalid(nameof(ApiKey.ProviderKeyId), "That is a key itself, not its id. The id is the short name the provider lists beside the key.");
+            }
+        }
+
+        key.ProviderKeyId = providerKeyId;
+        key.ProviderProjectId = projectId;
+        key.UpdatedAt = time.GetUtcNow();
+        activity.Stage(db, session.AccountId, ActivityAction.KeyEdited, origin, key.Id.ToString(), $"{key.Label}: provider key id", key.Environment);
+        await db.SaveChangesAsync(cancellationToken);
+        return new KeyChangeResult(ToSummary(key), new Dictionary<string, string>(), []);
+    }
+
     /// <summary>Marks a key as no longer used; its record stays. False when the account has no such current key.</summary>
     public async Task<bool> RetireKeyAsync(string accountId, Guid keyId, RequestOrigin origin, CancellationToken cancellationToken = default)
     {
@@ -564,7 +652,7 @@ public sealed class VaultService(
 
     /// <summary>A key's summary as a query projection, so listings read no ciphertext; compiled once for loaded rows.</summary>
     private static readonly Expression<Func<ApiKey, KeySummary>> SummaryOf = k =>
-        new KeySummary(k.Id, k.ProviderId, k.ProviderName, k.Environment, k.Label, k.Hint, k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.IssuedAt, k.CreatedAt, k.UpdatedAt, k.SlotId, k.CompromisedAt, k.RotationDays, k.DueOn, k.DueNowSince);
+        new KeySummary(k.Id, k.ProviderId, k.ProviderName, k.Environment, k.Label, k.Hint, k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.IssuedAt, k.CreatedAt, k.UpdatedAt, k.SlotId, k.CompromisedAt, k.RotationDays, k.DueOn, k.DueNowSince, k.IsManagementKey, k.ProviderKeyId, k.ProviderProjectId);
 
     private static readonly Func<ApiKey, KeySummary> CompiledSummary = SummaryOf.Compile();
 

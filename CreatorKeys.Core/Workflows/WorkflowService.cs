@@ -73,12 +73,17 @@ public sealed class WorkflowService(IDbContextFactory<CreatorKeysDbContext> dbFa
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var keyIds = input.KeyUses.Select(u => u.KeyId!.Value).Distinct().ToList();
-        var ownKeys = await db.ApiKeys.Where(k => k.AccountId == accountId && keyIds.Contains(k.Id)).Select(k => k.Id).ToListAsync(cancellationToken);
+        var ownKeys = await db.ApiKeys.Where(k => k.AccountId == accountId && keyIds.Contains(k.Id)).Select(k => new { k.Id, k.IsManagementKey }).ToListAsync(cancellationToken);
         for (var i = 0; i < input.KeyUses.Count; i++)
         {
-            if (!ownKeys.Contains(input.KeyUses[i].KeyId!.Value))
+            var own = ownKeys.SingleOrDefault(k => k.Id == input.KeyUses[i].KeyId!.Value);
+            if (own is null)
             {
                 errors[$"{WorkflowInput.KeyUsesField}[{i}]"] = "That key is no longer in your vault.";
+            }
+            else if (own.IsManagementKey)
+            {
+                errors[$"{WorkflowInput.KeyUsesField}[{i}]"] = Providers.Connections.ManagementKeys.NotForWorkflows;
             }
         }
 

@@ -22,7 +22,7 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
                 "CreatorKeys.Core.Vault.ApiKey",
                 typeof(ApiKey),
                 baseEntityType,
-                propertyCount: 24,
+                propertyCount: 27,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 4,
                 keyCount: 1);
@@ -127,6 +127,14 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
                 maxLength: 32);
             hint.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
+            var isManagementKey = runtimeEntityType.AddProperty(
+                "IsManagementKey",
+                typeof(bool),
+                propertyInfo: typeof(ApiKey).GetProperty("IsManagementKey", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ApiKey).GetField("<IsManagementKey>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
+            isManagementKey.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
             var isMock = runtimeEntityType.AddProperty(
                 "IsMock",
                 typeof(bool),
@@ -171,6 +179,15 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
                 maxLength: 64);
             providerId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
+            var providerKeyId = runtimeEntityType.AddProperty(
+                "ProviderKeyId",
+                typeof(string),
+                propertyInfo: typeof(ApiKey).GetProperty("ProviderKeyId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ApiKey).GetField("<ProviderKeyId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 200);
+            providerKeyId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
             var providerName = runtimeEntityType.AddProperty(
                 "ProviderName",
                 typeof(string),
@@ -178,6 +195,15 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
                 fieldInfo: typeof(ApiKey).GetField("<ProviderName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 80);
             providerName.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var providerProjectId = runtimeEntityType.AddProperty(
+                "ProviderProjectId",
+                typeof(string),
+                propertyInfo: typeof(ApiKey).GetProperty("ProviderProjectId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ApiKey).GetField("<ProviderProjectId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 200);
+            providerProjectId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var retiredAt = runtimeEntityType.AddProperty(
                 "RetiredAt",

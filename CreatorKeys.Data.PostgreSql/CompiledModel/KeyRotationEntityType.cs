@@ -22,7 +22,7 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
                 "CreatorKeys.Core.Rotation.KeyRotation",
                 typeof(KeyRotation),
                 baseEntityType,
-                propertyCount: 16,
+                propertyCount: 20,
                 navigationCount: 1,
                 foreignKeyCount: 2,
                 unnamedIndexCount: 2,
@@ -112,6 +112,42 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
                 fieldInfo: typeof(KeyRotation).GetField("<OverrideUsed>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: false);
             overrideUsed.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var providerCreateName = runtimeEntityType.AddProperty(
+                "ProviderCreateName",
+                typeof(string),
+                propertyInfo: typeof(KeyRotation).GetProperty("ProviderCreateName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(KeyRotation).GetField("<ProviderCreateName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 120);
+            providerCreateName.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var providerCreateStartedAt = runtimeEntityType.AddProperty(
+                "ProviderCreateStartedAt",
+                typeof(DateTimeOffset?),
+                propertyInfo: typeof(KeyRotation).GetProperty("ProviderCreateStartedAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(KeyRotation).GetField("<ProviderCreateStartedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                valueConverter: new DateTimeOffsetToBinaryConverter());
+            providerCreateStartedAt.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var providerCreatedKeyId = runtimeEntityType.AddProperty(
+                "ProviderCreatedKeyId",
+                typeof(string),
+                propertyInfo: typeof(KeyRotation).GetProperty("ProviderCreatedKeyId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(KeyRotation).GetField("<ProviderCreatedKeyId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 200);
+            providerCreatedKeyId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var providerCreatedProjectId = runtimeEntityType.AddProperty(
+                "ProviderCreatedProjectId",
+                typeof(string),
+                propertyInfo: typeof(KeyRotation).GetProperty("ProviderCreatedProjectId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(KeyRotation).GetField("<ProviderCreatedProjectId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 200);
+            providerCreatedProjectId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var reason = runtimeEntityType.AddProperty(
                 "Reason",

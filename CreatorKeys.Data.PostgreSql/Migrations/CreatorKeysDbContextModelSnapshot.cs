@@ -602,6 +602,21 @@ namespace CreatorKeys.Data.PostgreSql.Migrations
                     b.Property<bool>("OverrideUsed")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("ProviderCreateName")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<long?>("ProviderCreateStartedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ProviderCreatedKeyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("ProviderCreatedProjectId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasMaxLength(24)
@@ -741,6 +756,9 @@ namespace CreatorKeys.Data.PostgreSql.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<bool>("IsManagementKey")
+                        .HasColumnType("boolean");
+
                     b.Property<bool>("IsMock")
                         .HasColumnType("boolean");
 
@@ -760,10 +778,18 @@ namespace CreatorKeys.Data.PostgreSql.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("ProviderKeyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("ProviderName")
                         .IsRequired()
                         .HasMaxLength(80)
                         .HasColumnType("character varying(80)");
+
+                    b.Property<string>("ProviderProjectId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<long?>("RetiredAt")
                         .HasColumnType("bigint");

@@ -21,7 +21,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
                 "CreatorKeys.Core.Vault.ApiKey",
                 typeof(ApiKey),
                 baseEntityType,
-                propertyCount: 24,
+                propertyCount: 27,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 4,
                 keyCount: 1);
@@ -114,6 +114,13 @@ namespace CreatorKeys.Core.Data.CompiledModel
                 fieldInfo: typeof(ApiKey).GetField("<Hint>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 32);
 
+            var isManagementKey = runtimeEntityType.AddProperty(
+                "IsManagementKey",
+                typeof(bool),
+                propertyInfo: typeof(ApiKey).GetProperty("IsManagementKey", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ApiKey).GetField("<IsManagementKey>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
+
             var isMock = runtimeEntityType.AddProperty(
                 "IsMock",
                 typeof(bool),
@@ -153,12 +160,28 @@ namespace CreatorKeys.Core.Data.CompiledModel
                 nullable: true,
                 maxLength: 64);
 
+            var providerKeyId = runtimeEntityType.AddProperty(
+                "ProviderKeyId",
+                typeof(string),
+                propertyInfo: typeof(ApiKey).GetProperty("ProviderKeyId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ApiKey).GetField("<ProviderKeyId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 200);
+
             var providerName = runtimeEntityType.AddProperty(
                 "ProviderName",
                 typeof(string),
                 propertyInfo: typeof(ApiKey).GetProperty("ProviderName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(ApiKey).GetField("<ProviderName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 80);
+
+            var providerProjectId = runtimeEntityType.AddProperty(
+                "ProviderProjectId",
+                typeof(string),
+                propertyInfo: typeof(ApiKey).GetProperty("ProviderProjectId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ApiKey).GetField("<ProviderProjectId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 200);
 
             var retiredAt = runtimeEntityType.AddProperty(
                 "RetiredAt",

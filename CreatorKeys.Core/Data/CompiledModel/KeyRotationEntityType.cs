@@ -21,7 +21,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
                 "CreatorKeys.Core.Rotation.KeyRotation",
                 typeof(KeyRotation),
                 baseEntityType,
-                propertyCount: 16,
+                propertyCount: 20,
                 navigationCount: 1,
                 foreignKeyCount: 2,
                 unnamedIndexCount: 2,
@@ -101,6 +101,38 @@ namespace CreatorKeys.Core.Data.CompiledModel
                 propertyInfo: typeof(KeyRotation).GetProperty("OverrideUsed", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(KeyRotation).GetField("<OverrideUsed>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: false);
+
+            var providerCreateName = runtimeEntityType.AddProperty(
+                "ProviderCreateName",
+                typeof(string),
+                propertyInfo: typeof(KeyRotation).GetProperty("ProviderCreateName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(KeyRotation).GetField("<ProviderCreateName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 120);
+
+            var providerCreateStartedAt = runtimeEntityType.AddProperty(
+                "ProviderCreateStartedAt",
+                typeof(DateTimeOffset?),
+                propertyInfo: typeof(KeyRotation).GetProperty("ProviderCreateStartedAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(KeyRotation).GetField("<ProviderCreateStartedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                valueConverter: new DateTimeOffsetToBinaryConverter());
+
+            var providerCreatedKeyId = runtimeEntityType.AddProperty(
+                "ProviderCreatedKeyId",
+                typeof(string),
+                propertyInfo: typeof(KeyRotation).GetProperty("ProviderCreatedKeyId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(KeyRotation).GetField("<ProviderCreatedKeyId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 200);
+
+            var providerCreatedProjectId = runtimeEntityType.AddProperty(
+                "ProviderCreatedProjectId",
+                typeof(string),
+                propertyInfo: typeof(KeyRotation).GetProperty("ProviderCreatedProjectId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(KeyRotation).GetField("<ProviderCreatedProjectId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 200);
 
             var reason = runtimeEntityType.AddProperty(
                 "Reason",

@@ -20,6 +20,8 @@ public sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.Property(k => k.Label).HasMaxLength(ApiKey.MaxLabelLength).IsRequired();
         builder.Property(k => k.Hint).HasMaxLength(ApiKey.MaxHintLength).IsRequired();
         builder.Property(k => k.ExportName).HasMaxLength(ApiKey.MaxExportNameLength);
+        builder.Property(k => k.ProviderKeyId).HasMaxLength(ApiKey.MaxProviderKeyIdLength);
+        builder.Property(k => k.ProviderProjectId).HasMaxLength(ApiKey.MaxProviderKeyIdLength);
         builder.Property(k => k.Fingerprint).IsRequired();
         builder.Property(k => k.Ciphertext).IsRequired();
 

@@ -16,6 +16,10 @@ public sealed class KeyRotationConfiguration : IEntityTypeConfiguration<KeyRotat
         builder.Property(r => r.Reason).HasConversion<string>().HasMaxLength(24);
         builder.Property(r => r.Step).HasConversion<string>().HasMaxLength(24);
         builder.Property(r => r.Note).HasMaxLength(KeyRotation.MaxNoteLength);
+        builder.Property(r => r.ProviderCreateName).HasMaxLength(ApiKey.MaxLabelLength);
+        builder.Property(r => r.ProviderCreatedKeyId).HasMaxLength(ApiKey.MaxProviderKeyIdLength);
+        builder.Property(r => r.ProviderCreatedProjectId).HasMaxLength(ApiKey.MaxProviderKeyIdLength);
+        builder.Ignore(r => r.HasOrphanAtProvider);
         builder.HasOne<Account>().WithMany().HasForeignKey(r => r.AccountId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<ApiKey>().WithMany().HasForeignKey(r => r.OldKeyId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(r => r.Tasks).WithOne().HasForeignKey(t => t.RotationId).OnDelete(DeleteBehavior.Cascade);

@@ -592,6 +592,21 @@ namespace CreatorKeys.Core.Data.Migrations
                     b.Property<bool>("OverrideUsed")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ProviderCreateName")
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ProviderCreateStartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProviderCreatedKeyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProviderCreatedProjectId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasMaxLength(24)
@@ -731,6 +746,9 @@ namespace CreatorKeys.Core.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("IsManagementKey")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("IsMock")
                         .HasColumnType("INTEGER");
 
@@ -750,9 +768,17 @@ namespace CreatorKeys.Core.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ProviderKeyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ProviderName")
                         .IsRequired()
                         .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProviderProjectId")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("RetiredAt")

@@ -57,6 +57,12 @@ public static class ProviderConnectionsRegistration
         services.AddSingleton<IProviderSpendReading, ElevenLabsSpendReading>();
         services.AddSingleton<SpendService>();
 
+        // Key management through the providers' own APIs (decision 018): one class per provider that has one.
+        services.AddSingleton<ProviderApi>();
+        services.AddSingleton<IProviderKeyRotation, OpenRouterKeyRotation>();
+        services.AddSingleton<IProviderKeyRotation, OpenAiKeyRotation>();
+        services.AddSingleton<IProviderKeyRotation, AnthropicKeyRotation>();
+
         services.AddHttpClient(KeyCheckService.HttpClientName, client =>
             {
                 // The resilience pipeline owns the timeouts; HttpClient's own 100 s would only hide them.
@@ -84,7 +90,7 @@ public static class ProviderConnectionsRegistration
 
                 // One retry, only where a second try can help: a server error or no answer in time. A 429 is the
                 // provider asking us to wait; the creator is told how long instead of being kept waiting.
-                pipeline.AddRetry(new HttpRetryStrategyOptions
+                var retry = new HttpRetryStrategyOptions
                 {
                     MaxRetryAttempts = 1,
                     BackoffType = DelayBackoffType.Exponential,
@@ -98,7 +104,12 @@ public static class ProviderConnectionsRegistration
                         { Result: { } response } => (int)response.StatusCode >= 500,
                         _ => false,
                     }),
-                });
+                };
+
+                // A create is never sent twice: a retry after a lost answer could make a second key at the provider
+                // that CreatorKeys never sees. Key management POSTs are not retried; the creator is told instead.
+                retry.DisableFor(HttpMethod.Post);
+                pipeline.AddRetry(retry);
 
                 pipeline.AddTimeout(new TimeoutStrategyOptions { Timeout = attempt });
             });

@@ -33,6 +33,9 @@ public class AccountIsolationTests : IAsyncLifetime
         "WorkflowService.FindAsync", "WorkflowService.UsingKeyAsync", "WorkflowService.SaveAsync", "WorkflowService.DeleteAsync",
         "RotationPolicyService.SetPolicyAsync", "ReminderService.MarkReadAsync",
         "VaultService.ListVersionsAsync", "ExportNameService.GetAsync", "ExportNameService.RenameAsync", "AccessTokenService.SetKeyMockAsync",
+        "VaultService.SetManagementKeyAsync", "VaultService.SetProviderKeyIdAsync",
+        "ProviderRotationService.ListProjectsAsync", "ProviderRotationService.CreateNewKeyAsync", "ProviderRotationService.DeleteOrphanAsync",
+        "ProviderRotationService.ForgetOrphanAsync", "ProviderRotationService.RetireOldKeyAsync",
     ];
 
     private CoreHost _host = default!;
@@ -127,6 +130,25 @@ public class AccountIsolationTests : IAsyncLifetime
         yield return ("VaultService.CopyAsync", async () => await vault.CopyAsync(_b, _aKey.Id, origin) is null);
         yield return ("VaultService.UpdateKeyAsync", async () => !(await vault.UpdateKeyAsync(b, _aKey.Id, new EditKeyInput("PROD — OpenAI — taken over", 1m, false), origin)).Succeeded);
         yield return ("VaultService.UpdateCapAsync", async () => !(await vault.UpdateCapAsync(b, _aKey.Id, 1m, true, origin)).Succeeded);
+        yield return ("VaultService.SetManagementKeyAsync", async () => !(await vault.SetManagementKeyAsync(b, _aKey.Id, true, origin)).Succeeded);
+        yield return ("VaultService.SetProviderKeyIdAsync", async () => !(await vault.SetProviderKeyIdAsync(_b, _aKey.Id, "taken_over", null, origin)).Succeeded);
+        var providerRotation = _host.Services.GetRequiredService<ProviderRotationService>();
+        yield return ("ProviderRotationService.ListProjectsAsync", async () =>
+        {
+            // B confirmed it's them (the setup's clock has moved on since): the refusal must come from the ownership check.
+            await _host.Services.ConfirmItsYouAsync(_b);
+            return (await providerRotation.ListProjectsAsync(_b, _aRotation.Id, origin)).Error is not null;
+        }
+        );
+        yield return ("ProviderRotationService.CreateNewKeyAsync", async () => !(await providerRotation.CreateNewKeyAsync(_b, _aRotation.Id, "PROD — OpenAI — taken over", null, origin)).Succeeded);
+        yield return ("ProviderRotationService.DeleteOrphanAsync", async () => !(await providerRotation.DeleteOrphanAsync(_b, _aRotation.Id, origin)).Succeeded);
+        yield return ("ProviderRotationService.ForgetOrphanAsync", async () =>
+        {
+            await providerRotation.ForgetOrphanAsync(b, _aRotation.Id);
+            return true; // nothing to return: the snapshot of A afterwards is the proof
+        }
+        );
+        yield return ("ProviderRotationService.RetireOldKeyAsync", async () => !(await providerRotation.RetireOldKeyAsync(_b, _aRotation.Id, origin)).Succeeded);
         yield return ("VaultService.RetireKeyAsync", async () => !await vault.RetireKeyAsync(b, _aDueKey.Id, origin));
         yield return ("VaultService.DeleteAsync", async () => !await vault.DeleteAsync(b, _aDueKey.Id, origin));
         yield return ("VaultService.FindKeysAsync", async () => (await vault.FindKeysAsync(b, [_aKey.Id, _aDueKey.Id])).Count == 0);

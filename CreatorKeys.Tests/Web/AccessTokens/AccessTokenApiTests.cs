@@ -15,6 +15,26 @@ namespace CreatorKeys.Tests.Web.AccessTokens;
 public sealed class AccessTokenApiTests
 {
     [Fact]
+    public async Task Secrets_WithProdToken_NeverServeAManagementKey()
+    {
+        using var app = AppHost.Start();
+        var session = await SignUpAsync(app);
+        var workflowKey = TestAccounts.NewKeyValue();
+        await app.AddKeyAsync(session, workflowKey, VaultEnvironment.Prod);
+        const string management = "sk-or-v1-Mgmt0123456789abcdef0123456789abcdef0123456789abcdef0123";
+        var added = await app.Services.GetRequiredService<VaultService>().AddKeyAsync(
+            session, new NewKeyInput("OpenRouter", VaultEnvironment.Prod, "PROD — OpenRouter — management", management, "openrouter", IsManagementKey: true), TestAccounts.Origin, acceptShapeWarning: true);
+        Assert.True(added.Succeeded);
+        using var client = ApiClient(app, await CreateTokenAsync(app, session, VaultEnvironment.Prod));
+
+        var body = await (await client.GetAsync("api/v1/secrets")).Content.ReadAsStringAsync();
+
+        Assert.Contains(workflowKey, body, StringComparison.Ordinal);
+        Assert.DoesNotContain(management, body, StringComparison.Ordinal);
+        Assert.DoesNotContain("OPENROUTER", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Secrets_WithDevToken_ServesTheEnvironmentsValuesUnderExportNames()
     {
         using var app = AppHost.Start();
