@@ -49,7 +49,12 @@ public sealed class VaultSeeder : IAsyncDisposable
     public static async Task<VaultSeeder> OpenAsync(string dataFolder)
     {
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { [Core.Data.DataFolder.SettingName] = dataFolder })
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [Core.Data.DataFolder.SettingName] = dataFolder,
+                // The many-accounts line signs up several creators on one install.
+                [Core.Accounts.AccountOptions.Section + ":" + nameof(Core.Accounts.AccountOptions.Registration)] = nameof(Core.Accounts.RegistrationPolicy.Open),
+            })
             .Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
