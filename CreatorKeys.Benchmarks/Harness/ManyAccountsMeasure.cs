@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Net;
 using CreatorKeys.Benchmarks.Seeding;
 using Microsoft.Data.Sqlite;
 
@@ -61,17 +59,17 @@ public static class ManyAccountsMeasure
                 await app.WaitUntilIdleAsync();
                 foreach (var (_, path) in pages)
                 {
-                    await LoadAsync(clients, path, WarmUpRounds);
+                    await WebMeasure.LoadAsync(clients, path, WarmUpRounds);
                 }
 
                 await app.WaitUntilIdleAsync();
-                var health = await LoadAsync(clients, "healthz", requestsPerWorker);
+                var health = await WebMeasure.LoadAsync(clients, "healthz", requestsPerWorker);
                 var health50 = Measure.Percentile(health, 50);
                 var health99 = Measure.Percentile(health, 99);
                 var results = new List<BenchmarkResult>();
                 foreach (var (name, path) in pages)
                 {
-                    var times = await LoadAsync(clients, path, requestsPerWorker);
+                    var times = await WebMeasure.LoadAsync(clients, path, requestsPerWorker);
                     var p50 = Measure.Percentile(times, 50);
                     var p99 = Measure.Percentile(times, 99);
                     log.WriteLine($"  {name} page, {signedIn} accounts at once: p50 {Measure.Ms(p50)} p99 {Measure.Ms(p99)}; /healthz p50 {Measure.Ms(health50)} p99 {Measure.Ms(health99)}");
@@ -97,35 +95,4 @@ public static class ManyAccountsMeasure
     }
 
     private static string Email(int i) => $"creator{i:D3}@creatorkeys.test";
-
-    /// <summary>One worker per client, each on its own account; time to first byte of every request.</summary>
-    private static async Task<List<TimeSpan>> LoadAsync(IReadOnlyList<HttpClient> clients, string path, int requestsPerWorker)
-    {
-        var times = new List<TimeSpan>();
-        await Task.WhenAll(clients.Select(async client =>
-        {
-            var mine = new List<TimeSpan>();
-            for (var i = 0; i < requestsPerWorker; i++)
-            {
-                var watch = Stopwatch.StartNew();
-                using var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
-                await using var body = await response.Content.ReadAsStreamAsync();
-                var buffer = new byte[1];
-                _ = await body.ReadAsync(buffer);
-                mine.Add(watch.Elapsed);
-                if (response.StatusCode != HttpStatusCode.OK)
-                {
-                    throw new InvalidOperationException($"GET /{path} answered {(int)response.StatusCode}.");
-                }
-
-                await body.CopyToAsync(Stream.Null);
-            }
-
-            lock (times)
-            {
-                times.AddRange(mine);
-            }
-        }));
-        return times;
-    }
 }

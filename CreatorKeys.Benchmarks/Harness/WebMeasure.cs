@@ -83,10 +83,14 @@ public static partial class WebMeasure
     internal const int WarmUpRounds = 10;
 
     /// <summary><paramref name="concurrency"/> workers each GET <paramref name="path"/> in turn; the time to first byte of each.</summary>
-    internal static async Task<List<TimeSpan>> LoadAsync(HttpClient client, string path, int concurrency, int requestsPerWorker)
+    internal static Task<List<TimeSpan>> LoadAsync(HttpClient client, string path, int concurrency, int requestsPerWorker) =>
+        LoadAsync(Enumerable.Repeat(client, concurrency).ToList(), path, requestsPerWorker);
+
+    /// <summary>One worker per entry of <paramref name="clients"/> (the same client may stand several times); time to first byte of every request.</summary>
+    internal static async Task<List<TimeSpan>> LoadAsync(IReadOnlyList<HttpClient> clients, string path, int requestsPerWorker)
     {
         var times = new List<TimeSpan>();
-        var workers = Enumerable.Range(0, concurrency).Select(async _ =>
+        var workers = clients.Select(async client =>
         {
             var mine = new List<TimeSpan>();
             for (var i = 0; i < requestsPerWorker; i++)
