@@ -29,6 +29,7 @@ public sealed class AccessibilityTests(BrowserFixture browser)
         var page = await context.NewPageAsync();
         var violations = new List<string>();
         var refused = new List<string>();
+        var sideways = new List<string>();
         page.Console += (_, message) =>
         {
             if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
@@ -41,6 +42,13 @@ public sealed class AccessibilityTests(BrowserFixture browser)
         // (theme.js puts "ck-dark" on <html>), so switching in place checks exactly what a dark page shows.
         async Task CheckAsync(string label)
         {
+            // A page wider than the screen makes a phone scroll sideways (a hidden table once did it on the dashboard).
+            var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
+            if (widths[0] > widths[1])
+            {
+                sideways.Add($"[{name} {label}] {widths[0]} px wide in {widths[1]} px");
+            }
+
             violations.AddRange((await page.SeriousAccessibilityViolationsAsync()).Select(v => $"[{name} {label} light] {v}"));
             await page.ScreenshotAsync($"a11y-{name}-{label}");
             await ChooseThemeAsync("dark");
@@ -137,5 +145,6 @@ public sealed class AccessibilityTests(BrowserFixture browser)
 
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
         Assert.True(refused.Count == 0, string.Join(Environment.NewLine, refused));
+        Assert.True(sideways.Count == 0, "Pages scroll sideways: " + string.Join(Environment.NewLine, sideways));
     }
 }
