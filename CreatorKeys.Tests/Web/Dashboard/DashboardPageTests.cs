@@ -117,6 +117,39 @@ public sealed class DashboardPageTests : ComponentTestContext
         Assert.Empty(page.FindAll("figure.ck-chart"));
     }
 
+    [Fact]
+    public async Task Render_NoCapAnywhere_SaysSoInsteadOfDrawingZeroBars()
+    {
+        await AddCappedKeyAsync(VaultEnvironment.Dev, null, "DEV — OpenAI — tests");
+        await AddCappedKeyAsync(VaultEnvironment.Prod, null, "PROD — OpenAI — main");
+
+        var page = Render<DashboardPage>();
+
+        var charts = page.WaitForElements("figure.ck-chart", 2);
+        // "PROD keys may spend $0 a month" read as a promise: with no PROD cap, the truth is the opposite.
+        Assert.Equal("No PROD key has a cap yet, so your live work could spend without limit. 2 keys have no cap.", page.Find("[data-testid='caps-summary']").TextContent);
+        Assert.Contains("No key has a cap yet", page.Find("[data-testid='caps-empty']").TextContent, StringComparison.Ordinal);
+        Assert.Equal("vault", page.Find("[data-testid='caps-empty'] a").GetAttribute("href"));
+        // Only the due-date picture is drawn; the caps' numbers stay in the screen-reader table.
+        Assert.Single(page.FindComponents<MudChart<double>>());
+        Assert.Equal(4, charts[0].QuerySelectorAll("tbody tr").Length);
+    }
+
+    [Fact]
+    public async Task Render_BudgetButNoProdCap_SaysLiveWorkCouldPassTheBudget()
+    {
+        await AddCappedKeyAsync(VaultEnvironment.Dev, 5m, "DEV — OpenAI — tests");
+        await AddCappedKeyAsync(VaultEnvironment.Prod, null, "PROD — OpenAI — main");
+        await Services.GetRequiredService<SetupService>().SetMonthlyBudgetAsync(Session.AccountId, 250m, TestAccounts.Origin);
+
+        var page = Render<DashboardPage>();
+
+        page.WaitForElements("figure.ck-chart", 2);
+        Assert.Equal("No PROD key has a cap yet, so your live work could spend more than your $250 budget. 1 key has no cap.", page.Find("[data-testid='caps-summary']").TextContent);
+        Assert.Empty(page.FindAll("[data-testid='caps-empty']"));
+        Assert.Equal(2, page.FindComponents<MudChart<double>>().Count);
+    }
+
     private async Task AddCappedKeyAsync(VaultEnvironment environment, decimal? cap, string label, KeyIssueDate issued = default)
     {
         var result = await Vault.AddKeyAsync(Session, new NewKeyInput("OpenAI", environment, label, TestAccounts.NewKeyValue(), MonthlyCapUsd: cap, CapSetAtProvider: cap is not null, IssueDate: issued), TestAccounts.Origin, acceptShapeWarning: true);
