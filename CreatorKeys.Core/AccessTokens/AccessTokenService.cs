@@ -11,7 +11,7 @@ namespace CreatorKeys.Core.AccessTokens;
 /// environment's key from its own sealed copy, so it works while the vault is locked and after a restart, and the
 /// database alone still opens nothing. See docs/decisions/016-access-tokens.md.
 /// </summary>
-public sealed class AccessTokenService(IDbContextFactory<CreatorKeysDbContext> dbFactory, ActivityService activity, TimeProvider time)
+public sealed class AccessTokenService(IDbContextFactory<CreatorKeysDbContext> dbFactory, ActivityService activity, AccessTokenUseLog uses, TimeProvider time)
 {
     /// <summary>What the Settings card says about tokens, in plain words.</summary>
     public const string Explanation = "An access token lets one program read the keys of one folder (DEV, STAGING or PROD), and nothing else. It cannot change anything.";
@@ -183,7 +183,7 @@ public sealed class AccessTokenService(IDbContextFactory<CreatorKeysDbContext> d
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var mode = await ModeOfAsync(db, grant.AccountId, grant.Environment, cancellationToken);
-        await RecordUseAsync(db, grant, origin, "which folder and mode", cancellationToken);
+        await RecordUseAsync(grant, origin, "which folder and mode");
         return mode;
     }
 
@@ -222,7 +222,7 @@ public sealed class AccessTokenService(IDbContextFactory<CreatorKeysDbContext> d
         }
 
         var names = secrets.Count == 0 ? (name is null ? "no keys" : $"{name} (not found)") : string.Join(", ", secrets.Select(s => s.Name));
-        await RecordUseAsync(db, grant, origin, names, cancellationToken);
+        await RecordUseAsync(grant, origin, names);
         return new SecretsRead(grant.Environment, mode, secrets);
     }
 
@@ -303,14 +303,8 @@ public sealed class AccessTokenService(IDbContextFactory<CreatorKeysDbContext> d
         return row?.Mode ?? EnvironmentMode.Live;
     }
 
-    private async Task RecordUseAsync(CreatorKeysDbContext db, TokenGrant grant, RequestOrigin origin, string what, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        await db.AccessTokens.Where(t => t.Id == grant.TokenId)
-            .ExecuteUpdateAsync(u => u.SetProperty(t => t.LastUsedAt, now).SetProperty(t => t.LastUsedFrom, origin.IpAddress), cancellationToken);
-        activity.Stage(db, grant.AccountId, ActivityAction.AccessTokenUsed, origin, grant.TokenId, $"{grant.Name}: {what}", grant.Environment);
-        await db.SaveChangesAsync(cancellationToken);
-    }
+    // One activity entry per request, committed before the answer goes out; concurrent requests share one commit.
+    private Task RecordUseAsync(TokenGrant grant, RequestOrigin origin, string what) => uses.RecordAsync(grant, origin, what);
 
     private static string HintEnd(string hint)
     {
