@@ -53,9 +53,9 @@ public static class DependencyInjection
         services.AddOptions<KeyRingOptions>().BindConfiguration(KeyRingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         var dataFolder = DataFolder.FromConfiguration(configuration);
-        dataFolder.EnsureExists();
-        services.AddSingleton(dataFolder);
         var database = Database.FromConfiguration(configuration, dataFolder);
+        dataFolder.EnsureExists(sqliteFile: database.IsSqlite);
+        services.AddSingleton(dataFolder);
         services.AddSingleton(database);
 
         // One context per operation (IDbContextFactory); Identity's stores get a scoped one from the same factory.
@@ -83,6 +83,7 @@ public static class DependencyInjection
         services.AddSingleton<ActivityChain>();
         services.AddSingleton<ActivitySealKey>();
         services.AddSingleton<VaultService>();
+        services.AddSingleton<AccessTokens.AccessTokenUseLog>();
         services.AddSingleton<AccessTokens.AccessTokenService>();
         services.AddSingleton<ExportNameService>();
         services.AddSingleton<MissingNamesService>();

@@ -48,8 +48,10 @@ public sealed class DataFolder
     /// On Unix it also sets the process's umask to 077, so every file written later (SQLite's
     /// <c>-wal</c>/<c>-shm</c>, key-ring files, outbox messages) is created 0600 whichever library
     /// writes it, and puts right the modes of anything an older version left group- or world-readable.
+    /// The empty SQLite file is made only when <paramref name="sqliteFile"/> is true: with PostgreSQL the data
+    /// folder holds the key files and the outbox, and no database file.
     /// </summary>
-    public void EnsureExists()
+    public void EnsureExists(bool sqliteFile = true)
     {
         if (OperatingSystem.IsWindows())
         {
@@ -63,7 +65,7 @@ public sealed class DataFolder
         Directory.CreateDirectory(Root, FolderMode);
         Directory.CreateDirectory(KeyRingPath, FolderMode);
         Directory.CreateDirectory(OutboxPath, FolderMode);
-        if (!File.Exists(DatabasePath))
+        if (sqliteFile && !File.Exists(DatabasePath))
         {
             // SQLite gives its -wal and -shm files the database file's mode.
             using var _ = new FileStream(DatabasePath, new FileStreamOptions { Mode = System.IO.FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = FileMode });

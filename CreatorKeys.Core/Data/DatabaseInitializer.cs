@@ -27,7 +27,7 @@ public static class DatabaseInitializer
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer));
         var migrateAtStart = services.GetService<IConfiguration>()?.GetValue<bool?>(MigrateAtStartSetting) ?? true;
 
-        dataFolder.EnsureExists();
+        dataFolder.EnsureExists(sqliteFile: services.GetRequiredService<Database>().IsSqlite);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var pending = await CheckVersionAsync(db, cancellationToken);
         // An up-to-date database (every start but the first after an upgrade) skips MigrateAsync: it would
@@ -71,7 +71,7 @@ public static class DatabaseInitializer
     /// <summary>The <c>migrate</c> command: applies every pending migration and nothing else. Returns how many.</summary>
     public static async Task<int> MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
-        services.GetRequiredService<DataFolder>().EnsureExists();
+        services.GetRequiredService<DataFolder>().EnsureExists(sqliteFile: services.GetRequiredService<Database>().IsSqlite);
         await using var db = await services.GetRequiredService<IDbContextFactory<CreatorKeysDbContext>>().CreateDbContextAsync(cancellationToken);
         var pending = await CheckVersionAsync(db, cancellationToken);
         if (pending.Count > 0)

@@ -151,6 +151,23 @@ public sealed class UnlockedVault : IDisposable
     }
 
     /// <summary>
+    /// <see cref="DecryptValueWithEnvironmentKey"/> with a cipher already made from the environment key, for a caller
+    /// that decrypts many values with one key (the token API). The caller owns and serialises the cipher.
+    /// </summary>
+    public static string DecryptValueWithEnvironmentCipher(string accountId, System.Security.Cryptography.AesGcm environmentCipher, Guid keyId, VaultEnvironment environment, byte[] blob)
+    {
+        var plaintext = VaultCrypto.Open(environmentCipher, blob, ValueAssociatedData(accountId, keyId, environment));
+        try
+        {
+            return Encoding.UTF8.GetString(plaintext);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    /// <summary>
     /// Decrypts a value with an environment key opened from an access token, under the same associated data as
     /// <see cref="DecryptValue"/>; throws <see cref="VaultCryptoException"/> when the blob does not belong here.
     /// </summary>

@@ -65,6 +65,23 @@ public sealed class PostgreSqlQueryPlanTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RotationPage_KeysByDueDate_ReadInOrderFromTheDueOrderIndexes()
+    {
+        var plans = await PlansOfAsync(seqScansPricedOut: true, async () =>
+        {
+            Assert.Equal(3, (await _host.Vault.ListKeysByDueDateAsync(_accountId)).Keys.Count);
+            Assert.Single((await _host.Vault.ListKeysByDueDateAsync(_accountId, pageSize: 3, environment: VaultEnvironment.Staging)).Keys);
+        });
+
+        var pages = plans.Where(p => p.Sql.Contains("ORDER BY", StringComparison.Ordinal) && p.Sql.Contains("\"DueOn\"", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, pages.Count);
+        Assert.Contains("IX_ApiKeys_DueOrder\"", pages[0].Plan, StringComparison.Ordinal);
+        Assert.Contains("IX_ApiKeys_DueOrder_Environment", pages[1].Plan, StringComparison.Ordinal);
+        Assert.All(pages, page => Assert.DoesNotContain("Sort", page.Plan, StringComparison.Ordinal));
+        AssertNoSeqScan(plans);
+    }
+
+    [Fact]
     public async Task DailyReminderCheck_ReadsDueKeysThroughTheDueDateIndex()
     {
         // 5,000 more keys, due years from now, and fresh statistics: the planner then chooses as it would on a full

@@ -99,6 +99,25 @@ public sealed class QueryPlanTests : IAsyncLifetime
         });
     }
 
+    [Fact]
+    public async Task RotationPage_KeysByDueDate_ReadInOrderFromTheDueOrderIndexes()
+    {
+        var plans = await PlansOfAsync(async () =>
+        {
+            Assert.Equal(3, (await _host.Vault.ListKeysByDueDateAsync(_accountId)).Keys.Count);
+            Assert.Single((await _host.Vault.ListKeysByDueDateAsync(_accountId, pageSize: 3, environment: VaultEnvironment.Staging)).Keys);
+        });
+
+        // The page of 25 (or 3 per environment) is read in order from an index made for it (migration RotationDueIndex),
+        // not by sorting every key in use of the account: a TEMP B-TREE here is that sort.
+        var pages = plans.Where(p => p.Sql.Contains("ORDER BY", StringComparison.Ordinal) && p.Sql.Contains("\"DueOn\"", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, pages.Count);
+        Assert.Contains(pages[0].Plan, step => step.StartsWith("SEARCH", StringComparison.Ordinal) && step.Contains("INDEX IX_ApiKeys_DueOrder ", StringComparison.Ordinal));
+        Assert.Contains(pages[1].Plan, step => step.StartsWith("SEARCH", StringComparison.Ordinal) && step.Contains("INDEX IX_ApiKeys_DueOrder_Environment ", StringComparison.Ordinal));
+        Assert.All(pages, page => Assert.DoesNotContain(page.Plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal)));
+        AssertNoScan(plans);
+    }
+
     /// <summary>A SCAN step reads a whole table or a whole index; a SEARCH step reads a range of one.</summary>
     private static void AssertNoScan(IReadOnlyList<QueryPlan> plans)
     {

@@ -48,4 +48,25 @@ public sealed class AppOnPostgreSqlTests
             Assert.Equal(label, Assert.Single(page.Keys).Label);
         }
     }
+
+    [Fact]
+    public async Task Start_OnPostgreSql_MakesNoSqliteFileInTheDataFolder()
+    {
+        using var folder = new TempFolder();
+        var settings = new Dictionary<string, string?>
+        {
+            [Database.Section + ":Provider"] = "PostgreSql",
+            [Database.Section + ":ConnectionString"] = await PostgreSqlServer.DatabaseForAsync(folder),
+        };
+
+        await using var app = AppHost.Start(folder, settings: settings);
+        using var client = PageClient.For(app);
+        await app.SignUpThroughFormAsync(client);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("healthz")).Status);
+
+        // The data folder still holds what is not in the database (key files, the outbox), but no database file:
+        // an empty creatorkeys.db beside a PostgreSQL install would only mislead whoever backs the folder up.
+        Assert.True(Directory.Exists(app.DataFolder.KeyRingPath));
+        Assert.Empty(Directory.EnumerateFiles(app.DataFolder.Root, "creatorkeys.db*"));
+    }
 }

@@ -35,6 +35,8 @@ public sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         // The daily reminder check: every key in use due within the next 30 days, across all accounts.
         builder.HasIndex(k => k.DueOn);
         // Not declarable here: the vault page's order, IX_ApiKeys_VaultListOrder (migration VaultListOrderIndex), with
-        // NOCASE columns, which EF Core cannot express for SQLite. A table rebuild must create it again.
+        // NOCASE columns, which EF Core cannot express for SQLite. A table rebuild must create it again. The same for the
+        // rotation page's "keys by when they are due" order, IX_ApiKeys_DueOrder and IX_ApiKeys_DueOrder_Environment
+        // (migration RotationDueIndex).
     }
 }
