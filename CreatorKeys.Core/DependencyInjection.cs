@@ -118,6 +118,7 @@ public static class DependencyInjection
         services.AddSingleton<SecurityNoticeService>();
         services.AddSingleton<ReminderService>();
         services.AddSingleton<RotationPolicyService>();
+        services.AddSingleton<NearCapNoticeService>();
         services.AddTransient<ReminderJobs>();
     }
 
