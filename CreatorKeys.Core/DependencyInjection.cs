@@ -119,6 +119,7 @@ public static class DependencyInjection
         services.AddSingleton<SecurityNoticeService>();
         services.AddSingleton<ReminderService>();
         services.AddSingleton<RotationPolicyService>();
+        services.AddSingleton<NearCapNoticeService>();
         services.AddTransient<ReminderJobs>();
     }
 

@@ -56,4 +56,5 @@ public enum OutboxMessageKind
     ReminderDigest,
     MonthlyReport,
     SecurityNotice,
+    NearCapNotice,
 }

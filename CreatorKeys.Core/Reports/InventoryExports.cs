@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CreatorKeys.Core.Providers.Connections;
 using CreatorKeys.Core.Vault;
 
 namespace CreatorKeys.Core.Reports;
@@ -41,7 +42,7 @@ public static class InventoryExports
         ReportText.Money(row.MonthlyCapUsd),
         row.CapSetAtProvider ? "yes" : "no",
         ReportText.Spent(row.Spent),
-        string.Join("; ", row.Workflows),
+        row.IsManagementKey && row.Workflows.Count == 0 ? ReportText.ManagementKey : string.Join("; ", row.Workflows),
         ReportText.Date(row.Created),
         ReportText.Date(row.LastRotated),
         ReportText.Date(row.NextDue),
@@ -87,9 +88,25 @@ public static class InventoryExports
                 Nullable(r.Created),
                 Nullable(r.LastRotated),
                 Nullable(r.NextDue),
-                ReportText.Status(r.Status))).ToList());
+                ReportText.Status(r.Status),
+                r.IsManagementKey,
+                r.Spent is { } spent ? Spend(spent) : null)).ToList());
         await JsonSerializer.SerializeAsync(output, document, JsonOptions, cancellationToken);
     }
+
+    private static JsonSpend Spend(InventorySpend spent) => new(
+        spent.UsedThisMonth,
+        spent.Unit == SpendUnit.Characters ? "characters" : "USD",
+        spent.Used,
+        spent.ComparedWith,
+        spent.Basis switch
+        {
+            SpendBasis.RecordedCap => "recordedCap",
+            SpendBasis.ProviderLimit => "providerLimit",
+            _ => null,
+        },
+        spent.Period.ToString().ToLowerInvariant(),
+        spent.ReadAt);
 
     private static string? Nullable(DateOnly? date) => date is null ? null : ReportText.Date(date);
 
@@ -120,5 +137,10 @@ public static class InventoryExports
         string? Created,
         string? LastRotated,
         string? NextDue,
-        string Status);
+        string Status,
+        bool ManagementKey,
+        JsonSpend? Spend);
+
+    /// <summary>Added to format version 1 without changing its other fields: the kept spend figure (issue 21 §3).</summary>
+    private sealed record JsonSpend(decimal UsedThisMonth, string Unit, decimal Used, decimal? Cap, string? CapSource, string Period, DateTimeOffset AsOf);
 }

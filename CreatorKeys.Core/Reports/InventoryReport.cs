@@ -66,10 +66,35 @@ public sealed record InventoryRow(
     DateOnly? LastRotated,
     DateOnly? NextDue,
     ReportStatus Status,
-    InventorySpend? Spent = null);
+    InventorySpend? Spent = null,
+    bool IsManagementKey = false);
 
-/// <summary>A key's last known use this month, as its provider reported it, with when it was read (never a value).</summary>
-public sealed record InventorySpend(SpendUnit Unit, decimal UsedThisMonth, DateTimeOffset ReadAt);
+/// <summary>
+/// A key's last known use this month, as its provider reported it, with when it was read (never a value), and what it
+/// was compared with: the provider's own limit when it reports one, otherwise the key's recorded dollar cap
+/// (<see cref="SpendStanding.From"/>, the same rule as the dashboard).
+/// </summary>
+public sealed record InventorySpend(SpendUnit Unit, decimal UsedThisMonth, DateTimeOffset ReadAt)
+{
+    /// <summary>What <see cref="Used"/> is compared with.</summary>
+    public SpendBasis Basis { get; init; } = SpendBasis.NoCap;
+
+    /// <summary>The cap or limit compared with (in <see cref="Unit"/>), or null when there is none.</summary>
+    public decimal? ComparedWith { get; init; }
+
+    /// <summary>The use counted against <see cref="ComparedWith"/> over <see cref="Period"/>.</summary>
+    public decimal Used { get; init; }
+
+    public SpendPeriod Period { get; init; } = SpendPeriod.Month;
+
+    public static InventorySpend From(SpendStanding standing) => new(standing.Unit, standing.UsedThisMonth, standing.ReadAt)
+    {
+        Basis = standing.Basis,
+        ComparedWith = standing.Limit,
+        Used = standing.Used,
+        Period = standing.Period,
+    };
+}
 
 /// <summary>Per-environment figures of the summary.</summary>
 public sealed record EnvironmentSummary(VaultEnvironment Environment, int Keys, decimal CapsTotalUsd, int OnSchedule, int DueSoon, int Overdue);
@@ -112,6 +137,9 @@ public static class ReportText
         ? ""
         : string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"{(spent.Unit == SpendUnit.Characters ? decimal.Round(spent.UsedThisMonth, 0).ToString("0", System.Globalization.CultureInfo.InvariantCulture) + " characters" : Money(decimal.Round(spent.UsedThisMonth, 2)) + " USD")} (as of {spent.ReadAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC)");
+
+    /// <summary>What the report says in a management key's workflows cell: nobody's workflow uses it, CreatorKeys does.</summary>
+    public const string ManagementKey = "management key — used only by CreatorKeys for the provider's API";
 
     public static string Money(decimal? amount) => amount is { } value ? value.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) : "";
 }

@@ -1,6 +1,7 @@
 using CreatorKeys.Core.Checklist;
 using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Providers;
+using CreatorKeys.Core.Providers.Connections;
 using CreatorKeys.Core.Reminders;
 using CreatorKeys.Core.Vault;
 using Microsoft.EntityFrameworkCore;
@@ -59,15 +60,18 @@ public sealed class InventoryReportService(
                 k.CreatedAt,
                 k.RotatedInAt,
                 k.DueOn,
+                k.IsManagementKey,
             })
             .ToListAsync(cancellationToken);
         var uses = await db.WorkflowKeyUses.AsNoTracking()
             .Join(db.Workflows.Where(w => w.AccountId == accountId), u => u.WorkflowId, w => w.Id, (u, w) => new { u.KeyId, w.Name })
             .ToListAsync(cancellationToken);
-        // The last spend figures kept for the account's keys (numbers and their date; no vault needed).
-        var spent = await db.KeySpends.AsNoTracking().Where(s => s.AccountId == accountId)
-            .Select(s => new { s.KeyId, s.Unit, s.UsedThisMonth, s.ReadAt })
-            .ToDictionaryAsync(s => s.KeyId, s => new InventorySpend(s.Unit, s.UsedThisMonth, s.ReadAt), cancellationToken);
+        // The last spend figures kept for the account's keys (numbers and their date; no vault needed), set against the
+        // key's cap by the dashboard's rule.
+        var caps = keys.ToDictionary(k => k.Id, k => k.MonthlyCapUsd);
+        var spent = (await db.KeySpends.AsNoTracking().Where(s => s.AccountId == accountId).ToListAsync(cancellationToken))
+            .Where(s => caps.ContainsKey(s.KeyId))
+            .ToDictionary(s => s.KeyId, s => InventorySpend.From(SpendStanding.From(s, "", "", default, caps[s.KeyId])));
         var workflowsByKey = uses.GroupBy(u => u.KeyId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(u => u.Name).Distinct().Order(StringComparer.OrdinalIgnoreCase).ToList());
 
         var today = RotationSchedule.DayOf(time.GetUtcNow(), timeZone);
@@ -84,7 +88,8 @@ public sealed class InventoryReportService(
                 k.RotatedInAt is { } rotated ? RotationSchedule.DayOf(rotated, timeZone) : null,
                 k.DueOn,
                 k.CompromisedAt is not null && k.Status is KeyStatus.Current or KeyStatus.Compromised ? ReportStatus.Compromised : ToReportStatus(k.Status),
-                spent.GetValueOrDefault(k.Id)))
+                spent.GetValueOrDefault(k.Id),
+                k.IsManagementKey))
             .ToList();
 
         var rows = all

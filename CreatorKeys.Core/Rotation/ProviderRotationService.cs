@@ -61,7 +61,8 @@ public sealed class ProviderRotationService(
             return ProviderRotationSupport.None with
             {
                 ProviderName = name,
-                WhyNot = $"Store your {name} {ManagementKeys.KindOf(old.ProviderId)} in PROD and mark it as a management key, and CreatorKeys can create and delete {name} keys for you.",
+                WhyNot = $"Store your {name} {ManagementKeys.KindOf(old.ProviderId)} in PROD and mark it as a management key, and CreatorKeys can create and delete {name} keys for you." +
+                    (provider.NotOfferedText is not null ? $" ({name} offers this only to workspaces with several seats; on a single-seat account, keep creating keys by hand.)" : ""),
             };
         }
 
@@ -75,10 +76,14 @@ public sealed class ProviderRotationService(
             CanRetireOld: old.ProviderKeyId is not null && (!provider.NeedsProject || old.ProviderProjectId is not null),
             OldKeyProviderId: old.ProviderKeyId,
             NewKeyProviderId: newKey?.ProviderKeyId,
-            WhyNot: null);
+            WhyNot: null)
+        {
+            ProjectNoun = provider.ProjectNoun,
+            LimitUnit = provider.LimitUnit,
+        };
     }
 
-    /// <summary>OpenAI: the projects the new key can go in, listed with the admin key.</summary>
+    /// <summary>OpenAI: the projects the new key can go in, listed with the admin key (ElevenLabs: the service accounts).</summary>
     /// <exception cref="ConfirmationRequiredException">The creator has not confirmed it's them in the last 10 minutes.</exception>
     public async Task<(IReadOnlyList<ProviderProject> Projects, string? Error)> ListProjectsAsync(VaultSession session, Guid rotationId, RequestOrigin origin, CancellationToken cancellationToken = default)
     {
@@ -91,21 +96,29 @@ public sealed class ProviderRotationService(
         }
 
         var (old, management, provider, managementValue) = context.Parts!.Value;
-        activity.Stage(db, session.AccountId, ActivityAction.ManagementKeyUsed, origin, management.Id.ToString(), $"{management.Label}: listed the projects", management.Environment);
+        var noun = provider.ProjectNoun;
+        activity.Stage(db, session.AccountId, ActivityAction.ManagementKeyUsed, origin, management.Id.ToString(), $"{management.Label}: listed the {noun}s", management.Environment);
         await db.SaveChangesAsync(cancellationToken);
         var listed = await provider.ListProjectsAsync(managementValue, cancellationToken);
+        if (listed.Failure is ProviderFailure.NotOffered && provider.NotOfferedText is { } notOffered)
+        {
+            return ([], notOffered);
+        }
+
         return listed.Succeeded
-            ? (listed.Value!, listed.Value!.Count == 0 ? $"{old.ProviderName} lists no project this admin key can use. Create a project at {old.ProviderName} first." : null)
-            : ([], $"{old.ProviderName} did not list the projects: {Why(listed.Failure!.Value, old.ProviderName)}");
+            ? (listed.Value!, listed.Value!.Count == 0 ? $"{old.ProviderName} lists no {noun} this admin key can use. Create a {noun} at {old.ProviderName} first{(provider.NotOfferedText is null ? "" : " (Workspace settings, Service accounts)")}, or create the key by hand below." : null)
+            : ([], $"{old.ProviderName} did not list the {noun}s: {Why(listed.Failure!.Value, old.ProviderName, provider)}");
     }
 
     /// <summary>
     /// Step 1 in one click: creates the new key at the provider, stores it as the rotation's pending key with its
     /// provider id, and (OpenRouter) reads its limit back to mark the cap verified. Every failure says what state the
-    /// vault and the provider are in.
+    /// vault and the provider are in. <paramref name="characterLimit"/>: the monthly character limit the creator typed,
+    /// for a provider whose keys take characters (ElevenLabs): a dollar cap is never converted into characters.
     /// </summary>
     /// <exception cref="ConfirmationRequiredException">The creator has not confirmed it's them in the last 10 minutes.</exception>
-    public async Task<ProviderStepResult> CreateNewKeyAsync(VaultSession session, Guid rotationId, string label, string? projectId, RequestOrigin origin, CancellationToken cancellationToken = default)
+    public async Task<ProviderStepResult> CreateNewKeyAsync(
+        VaultSession session, Guid rotationId, string label, string? projectId, RequestOrigin origin, long? characterLimit = null, CancellationToken cancellationToken = default)
     {
         session.RequireConfirmation();
         label = label.Trim();
@@ -148,11 +161,20 @@ public sealed class ProviderRotationService(
             projectId = string.IsNullOrWhiteSpace(projectId) ? old.ProviderProjectId : projectId.Trim();
             if (provider.NeedsProject && projectId is null)
             {
-                return ProviderStepResult.Failed($"Choose the {providerName} project the new key belongs to.");
+                return ProviderStepResult.Failed($"Choose the {providerName} {provider.ProjectNoun} the new key belongs to.");
             }
 
-            cap = old.MonthlyCapUsd;
-            request = new ProviderKeyRequest(label, cap, provider.NeedsProject ? projectId : null);
+            if (characterLimit is <= 0)
+            {
+                return ProviderStepResult.Failed("A character limit is a whole number above 0, or leave it empty for none.");
+            }
+
+            cap = provider.LimitUnit == SpendUnit.Dollars ? old.MonthlyCapUsd : null;
+            request = new ProviderKeyRequest(label, cap, provider.NeedsProject ? projectId : null)
+            {
+                CharacterLimit = provider.LimitUnit == SpendUnit.Characters ? characterLimit : null,
+                ReplacesKeyId = old.ProviderKeyId,
+            };
 
             // The marker goes to the database BEFORE the call: whatever happens next, the rotation knows a key may exist.
             var now = time.GetUtcNow();
@@ -177,7 +199,7 @@ public sealed class ProviderRotationService(
             }
 
             await ClearMarkerAsync(session.AccountId, rotationId, cancellationToken);
-            return ProviderStepResult.Failed($"{providerName} did not create the key: {Why(created.Failure!.Value, providerName)} Nothing changed in your vault or at {providerName}. Try again, or create the key by hand and paste it.");
+            return ProviderStepResult.Failed($"{providerName} did not create the key: {Why(created.Failure!.Value, providerName, provider)} Nothing changed in your vault or at {providerName}. Try again, or create the key by hand and paste it.");
         }
 
         var fresh = created.Value!;
@@ -224,6 +246,15 @@ public sealed class ProviderRotationService(
             }
         }
 
+        if (request.CharacterLimit is { } characters)
+        {
+            var readBack = await provider.ReadLimitAsync(managementValue, fresh.KeyId, cancellationToken);
+            var figure = characters.ToString("#,0", System.Globalization.CultureInfo.InvariantCulture);
+            message += readBack is { Succeeded: true, Value: { } providerLimit } && providerLimit == characters
+                ? $" Its limit of {figure} characters a month is set at {providerName}: checked."
+                : $" CreatorKeys could not confirm its limit of {figure} characters a month at {providerName}: look at the key there.";
+        }
+
         return ProviderStepResult.Done(message);
     }
 
@@ -256,7 +287,7 @@ public sealed class ProviderRotationService(
         var deleted = await provider.RetireAsync(managementValue, orphanId, rotation.ProviderCreatedProjectId, cancellationToken);
         if (!deleted.Succeeded)
         {
-            return ProviderStepResult.Failed($"“{rotation.ProviderCreateName}” is still at {old.ProviderName}: {Why(deleted.Failure!.Value, old.ProviderName)} Try again, or delete it on {old.ProviderName}'s keys page.");
+            return ProviderStepResult.Failed($"“{rotation.ProviderCreateName}” is still at {old.ProviderName}: {Why(deleted.Failure!.Value, old.ProviderName, provider)} Try again, or delete it on {old.ProviderName}'s keys page.");
         }
 
         var name = rotation.ProviderCreateName;
@@ -297,7 +328,7 @@ public sealed class ProviderRotationService(
         var retired = await provider.RetireAsync(managementValue, oldId, old.ProviderProjectId, cancellationToken);
         if (!retired.Succeeded)
         {
-            return ProviderStepResult.Failed($"The old key still works at {old.ProviderName}: {Why(retired.Failure!.Value, old.ProviderName)} Your vault is unchanged. Try again, or delete it on {old.ProviderName}'s keys page (the one ending {KeyHint.Ending(old.Hint) ?? old.Hint}).");
+            return ProviderStepResult.Failed($"The old key still works at {old.ProviderName}: {Why(retired.Failure!.Value, old.ProviderName, provider)} Your vault is unchanged. Try again, or delete it on {old.ProviderName}'s keys page (the one ending {KeyHint.Ending(old.Hint) ?? old.Hint}).");
         }
 
         return ProviderStepResult.Done(retired.Value
@@ -309,6 +340,9 @@ public sealed class ProviderRotationService(
     public static string OrphanText(KeyRotation rotation, string providerName) => rotation.ProviderCreatedKeyId is null
         ? $"{providerName} may have a key “{rotation.ProviderCreateName}” that CreatorKeys never stored (the app stopped or {providerName} did not answer while creating it). Look on {providerName}'s keys page and delete it if it is there."
         : $"{providerName} has a key “{rotation.ProviderCreateName}” that CreatorKeys never stored: delete it at {providerName}, or let CreatorKeys delete it.";
+
+    private static string Why(ProviderFailure failure, string name, IProviderKeyRotation provider) =>
+        failure == ProviderFailure.NotOffered && provider.NotOfferedText is { } notOffered ? notOffered : Why(failure, name);
 
     private static string Why(ProviderFailure failure, string name) => failure switch
     {
@@ -388,6 +422,12 @@ public sealed record ProviderRotationSupport(
     string? WhyNot)
 {
     public static ProviderRotationSupport None { get; } = new("", null, false, false, null, false, null, null, null);
+
+    /// <summary>What the provider calls the place a key lives in ("project", "service account").</summary>
+    public string ProjectNoun { get; init; } = "project";
+
+    /// <summary>The unit of the limit a key created through the API takes (ElevenLabs: characters).</summary>
+    public SpendUnit LimitUnit { get; init; } = SpendUnit.Dollars;
 
     public bool HasManagementKey => ManagementKeyLabel is not null;
 }

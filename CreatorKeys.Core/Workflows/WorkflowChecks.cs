@@ -56,7 +56,8 @@ public static class WorkflowChecks
         }
 
         var used = workflows.SelectMany(w => w.KeyUses).Select(u => u.KeyId).ToHashSet();
-        foreach (var key in keys.Where(k => k.IsCurrent && !used.Contains(k.Id)))
+        // A management key is never a workflow's: CreatorKeys itself uses it, so it is not "used by nothing".
+        foreach (var key in keys.Where(k => k.IsCurrent && !k.IsManagementKey && !used.Contains(k.Id)))
         {
             issues.Add(new(WorkflowIssueKind.UnusedKey, null, key.Id,
                 $"No workflow is recorded as using “{key.Label}”. Record where it lives, or retire it if nothing needs it: a forgotten key is the one that leaks."));

@@ -12,7 +12,7 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
     public partial class CreatorKeysDbContextModel
     {
         private CreatorKeysDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("5b659f32-ad06-4ad6-802a-15b554947016"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("6a6b3757-c076-4c5f-b0e9-160b0f8292c3"), entityTypeCount: 27)
         {
         }
 

@@ -22,7 +22,7 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
                 "CreatorKeys.Core.Providers.Connections.KeySpend",
                 typeof(KeySpend),
                 baseEntityType,
-                propertyCount: 9,
+                propertyCount: 10,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 1,
                 keyCount: 1);
@@ -52,6 +52,14 @@ namespace CreatorKeys.Data.PostgreSql.CompiledModel
                 providerPropertyType: typeof(string));
             limitPeriod.SetSentinelFromProviderValue("Day");
             limitPeriod.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var nearCapNoticeMonth = runtimeEntityType.AddProperty(
+                "NearCapNoticeMonth",
+                typeof(int?),
+                propertyInfo: typeof(KeySpend).GetProperty("NearCapNoticeMonth", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(KeySpend).GetField("<NearCapNoticeMonth>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            nearCapNoticeMonth.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var providerLimit = runtimeEntityType.AddProperty(
                 "ProviderLimit",

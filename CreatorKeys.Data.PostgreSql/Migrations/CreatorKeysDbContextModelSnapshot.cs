@@ -464,6 +464,9 @@ namespace CreatorKeys.Data.PostgreSql.Migrations
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
 
+                    b.Property<int?>("NearCapNoticeMonth")
+                        .HasColumnType("integer");
+
                     b.Property<decimal?>("ProviderLimit")
                         .HasPrecision(18, 4)
                         .HasColumnType("numeric(18,4)");

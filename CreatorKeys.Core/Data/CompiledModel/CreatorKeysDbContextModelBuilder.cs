@@ -11,7 +11,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
     public partial class CreatorKeysDbContextModel
     {
         private CreatorKeysDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("39069629-f631-43a9-846e-1693db5970b7"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("4574b50e-6400-44de-92a8-945f5532b88f"), entityTypeCount: 27)
         {
         }
 

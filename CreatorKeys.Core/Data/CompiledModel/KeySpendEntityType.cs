@@ -21,7 +21,7 @@ namespace CreatorKeys.Core.Data.CompiledModel
                 "CreatorKeys.Core.Providers.Connections.KeySpend",
                 typeof(KeySpend),
                 baseEntityType,
-                propertyCount: 9,
+                propertyCount: 10,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 1,
                 keyCount: 1);
@@ -48,6 +48,13 @@ namespace CreatorKeys.Core.Data.CompiledModel
                 maxLength: 8,
                 providerPropertyType: typeof(string));
             limitPeriod.SetSentinelFromProviderValue("Day");
+
+            var nearCapNoticeMonth = runtimeEntityType.AddProperty(
+                "NearCapNoticeMonth",
+                typeof(int?),
+                propertyInfo: typeof(KeySpend).GetProperty("NearCapNoticeMonth", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(KeySpend).GetField("<NearCapNoticeMonth>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
 
             var providerLimit = runtimeEntityType.AddProperty(
                 "ProviderLimit",

@@ -454,6 +454,9 @@ namespace CreatorKeys.Core.Data.Migrations
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("NearCapNoticeMonth")
+                        .HasColumnType("INTEGER");
+
                     b.Property<decimal?>("ProviderLimit")
                         .HasPrecision(18, 4)
                         .HasColumnType("TEXT");

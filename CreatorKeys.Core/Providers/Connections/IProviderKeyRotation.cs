@@ -19,8 +19,20 @@ public interface IProviderKeyRotation
     /// <summary>Whether the API can create a key (Anthropic's cannot: creation stays manual there).</summary>
     bool CanCreate { get; }
 
-    /// <summary>Whether a key lives in a project chosen once per key (OpenAI).</summary>
+    /// <summary>Whether a key lives in a project chosen once per key (OpenAI's project, ElevenLabs' service account).</summary>
     bool NeedsProject { get; }
+
+    /// <summary>What the provider calls the place a key lives in, for the page: "project" (OpenAI), "service account" (ElevenLabs).</summary>
+    string ProjectNoun => "project";
+
+    /// <summary>The unit of the limit a created key takes: dollars (OpenRouter) or characters (ElevenLabs).</summary>
+    SpendUnit LimitUnit => SpendUnit.Dollars;
+
+    /// <summary>
+    /// Why the provider refused with <see cref="ProviderFailure.NotOffered"/>, in plain words (ElevenLabs: only
+    /// workspaces have service accounts); null for a provider that never answers so.
+    /// </summary>
+    string? NotOfferedText => null;
 
     /// <summary>Puts the management key (and any version header) on a request.</summary>
     void Authorize(HttpRequestHeaders headers, string managementKey);
@@ -39,7 +51,14 @@ public interface IProviderKeyRotation
 }
 
 /// <summary>What to create: the dated label as the key's name, the key's cap where the provider takes one, the project (OpenAI).</summary>
-public sealed record ProviderKeyRequest(string Name, decimal? Limit, string? ProjectId);
+public sealed record ProviderKeyRequest(string Name, decimal? Limit, string? ProjectId)
+{
+    /// <summary>A monthly limit in characters, for a provider whose keys take one (ElevenLabs); never a converted dollar cap.</summary>
+    public long? CharacterLimit { get; init; }
+
+    /// <summary>The provider's id of the key being replaced, so the new key can copy its permissions (ElevenLabs).</summary>
+    public string? ReplacesKeyId { get; init; }
+}
 
 /// <summary>A project a key can be created in (OpenAI).</summary>
 public sealed record ProviderProject(string Id, string Name);
@@ -77,6 +96,9 @@ public enum ProviderFailure
 
     /// <summary>Calls are off on this install, or the provider has no such call: nothing was sent.</summary>
     NotSent,
+
+    /// <summary>The provider offers key management only to some accounts (ElevenLabs: workspaces), and this is not one.</summary>
+    NotOffered,
 }
 
 /// <summary>A call's result, or why it failed (with the HTTP status when there was one).</summary>

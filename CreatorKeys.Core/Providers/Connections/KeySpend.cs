@@ -28,4 +28,11 @@ public sealed class KeySpend
 
     /// <summary>When the provider resets the count (ElevenLabs says; OpenRouter resets at the period's UTC start).</summary>
     public DateTimeOffset? ResetsAt { get; set; }
+
+    /// <summary>
+    /// The month (<c>yyyyMM</c>, UTC) of the figure for which the near-cap email was sent; null when none was sent, or
+    /// the figure has dropped below 80% since. Set by a conditional update, so two instances send it once
+    /// (<see cref="Reminders.NearCapNoticeService"/>).
+    /// </summary>
+    public int? NearCapNoticeMonth { get; set; }
 }

@@ -62,6 +62,7 @@ public static class ProviderConnectionsRegistration
         services.AddSingleton<IProviderKeyRotation, OpenRouterKeyRotation>();
         services.AddSingleton<IProviderKeyRotation, OpenAiKeyRotation>();
         services.AddSingleton<IProviderKeyRotation, AnthropicKeyRotation>();
+        services.AddSingleton<IProviderKeyRotation, ElevenLabsKeyRotation>();
 
         services.AddHttpClient(KeyCheckService.HttpClientName, client =>
             {

@@ -243,6 +243,85 @@ public sealed class InventoryReportTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Json_CarriesTheKeptSpendFigure_WithTheCapItWasComparedWith_AndStaysValidVersion1()
+    {
+        var dollars = await AddAsync("OpenRouter", VaultEnvironment.Prod, "PROD — OpenRouter — main", daysOld: 3, cap: 20);
+        var voice = await AddAsync("ElevenLabs", VaultEnvironment.Prod, "PROD — ElevenLabs — voice", daysOld: 3, cap: 5);
+        await AddAsync("OpenAI", VaultEnvironment.Prod, "PROD — OpenAI — never read", daysOld: 3, cap: 10);
+        var readAt = _host.Time.GetUtcNow().AddHours(-2);
+        await using (var db = await _host.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<CreatorKeys.Core.Data.CreatorKeysDbContext>>().CreateDbContextAsync())
+        {
+            db.KeySpends.Add(new CreatorKeys.Core.Providers.Connections.KeySpend { KeyId = dollars.Id, AccountId = _accountId, ReadAt = readAt, Unit = CreatorKeys.Core.Providers.Connections.SpendUnit.Dollars, UsedThisMonth = 12.4m });
+            db.KeySpends.Add(new CreatorKeys.Core.Providers.Connections.KeySpend { KeyId = voice.Id, AccountId = _accountId, ReadAt = readAt, Unit = CreatorKeys.Core.Providers.Connections.SpendUnit.Characters, UsedThisMonth = 12400m, ProviderLimit = 100000m, UsedAgainstLimit = 12400m });
+            await db.SaveChangesAsync();
+        }
+
+        var file = await Exports.ExportAsync(_accountId, InventoryFilter.All, ExportFormat.Json, TestAccounts.Origin);
+
+        using var document = JsonDocument.Parse(file.Content);
+        var result = Schema.Value.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true });
+        Assert.True(result.IsValid, string.Join("; ", (result.Details ?? []).Where(d => d.Errors is not null).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))));
+        var keys = document.RootElement.GetProperty("keys").EnumerateArray().ToDictionary(k => k.GetProperty("label").GetString()!);
+        var spend = keys["PROD — OpenRouter — main"].GetProperty("spend");
+        Assert.Equal((12.4m, "USD", 12.4m, 20m, "recordedCap", "month"),
+            (spend.GetProperty("usedThisMonth").GetDecimal(), spend.GetProperty("unit").GetString(), spend.GetProperty("used").GetDecimal(), spend.GetProperty("cap").GetDecimal(), spend.GetProperty("capSource").GetString(), spend.GetProperty("period").GetString()));
+        Assert.Equal(readAt, spend.GetProperty("asOf").GetDateTimeOffset());
+        var characters = keys["PROD — ElevenLabs — voice"].GetProperty("spend");
+        // Characters are compared with the plan's character limit, never with the key's dollar cap.
+        Assert.Equal((12400m, "characters", 100000m, "providerLimit"),
+            (characters.GetProperty("usedThisMonth").GetDecimal(), characters.GetProperty("unit").GetString(), characters.GetProperty("cap").GetDecimal(), characters.GetProperty("capSource").GetString()));
+        Assert.Equal(JsonValueKind.Null, keys["PROD — OpenAI — never read"].GetProperty("spend").ValueKind);
+
+        // Additive: a version 1 document written before these fields still validates.
+        var before = System.Text.Json.Nodes.JsonNode.Parse(file.Content)!;
+        foreach (var key in before["keys"]!.AsArray())
+        {
+            key!.AsObject().Remove("spend");
+            key.AsObject().Remove("managementKey");
+        }
+
+        using var old = JsonDocument.Parse(before.ToJsonString());
+        Assert.True(Schema.Value.Evaluate(old.RootElement).IsValid);
+    }
+
+    [Fact]
+    public async Task A_management_key_is_marked_in_every_report_and_is_never_an_unused_key()
+    {
+        await AddAsync("OpenAI", VaultEnvironment.Prod, "PROD — OpenAI — main", daysOld: 3, cap: 20);
+        var management = await _host.Vault.AddKeyAsync(_session,
+            new NewKeyInput("OpenRouter", VaultEnvironment.Prod, "PROD — OpenRouter — management", "sk-or-v1-" + Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N"), "openrouter", IsManagementKey: true),
+            TestAccounts.Origin, acceptShapeWarning: true);
+        Assert.True(management.Succeeded, string.Join(" ", management.Errors.Values));
+
+        var report = await Reports.BuildAsync(_accountId, InventoryFilter.All);
+        var json = await Exports.ExportAsync(_accountId, InventoryFilter.All, ExportFormat.Json, TestAccounts.Origin);
+        var csv = await Exports.ExportAsync(_accountId, InventoryFilter.All, ExportFormat.Csv, TestAccounts.Origin);
+        var pdf = await PdfTextAsync((await Exports.ExportAsync(_accountId, InventoryFilter.All, ExportFormat.Pdf, TestAccounts.Origin)).Content);
+        var issues = await _host.Services.GetRequiredService<WorkflowService>().CheckAsync(_accountId);
+
+        Assert.Equal(["PROD — OpenRouter — management"], report.Rows.Where(r => r.IsManagementKey).Select(r => r.Label));
+        using var document = JsonDocument.Parse(json.Content);
+        var flags = document.RootElement.GetProperty("keys").EnumerateArray().ToDictionary(k => k.GetProperty("label").GetString()!, k => k.GetProperty("managementKey").GetBoolean());
+        Assert.Equal([("PROD — OpenAI — main", false), ("PROD — OpenRouter — management", true)], flags.Select(f => (f.Key, f.Value)).Order());
+        var workflows = new Dictionary<string, string>();
+        using (var reader = CsvReader.Create(new MemoryStream(csv.Content)))
+        {
+            var column = reader.Headers.ToList().IndexOf("Workflows");
+            while (reader.Read())
+            {
+                workflows[reader.GetString(2)] = reader.GetString(column);
+            }
+        }
+
+        Assert.Equal(ReportText.ManagementKey, workflows["PROD — OpenRouter — management"]);
+        Assert.Equal("", workflows["PROD — OpenAI — main"]);
+        Assert.Contains("used only by CreatorKeys", string.Join(" ", pdf.Split((char[])[' ', '\n', '\r', '\f'], StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        var unused = issues.Where(i => i.Kind == WorkflowIssueKind.UnusedKey).Select(i => i.KeyId).ToList();
+        Assert.Contains(report.Rows.Single(r => r.Label == "PROD — OpenAI — main").KeyId, unused);
+        Assert.DoesNotContain(management.Key!.Id, unused);
+    }
+
     private async Task<KeySummary> AddAsync(string provider, VaultEnvironment environment, string label, int daysOld, decimal? cap = null, string? value = null)
     {
         value ??= TestAccounts.NewKeyValue();

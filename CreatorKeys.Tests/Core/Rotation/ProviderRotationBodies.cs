@@ -39,4 +39,33 @@ public static class ProviderRotationBodies
     public static string AnthropicKey(string status) => $$$"""
         {"id":"apikey_01Rj2N8SVvo6BePZj99NhmiT","created_at":"2024-10-30T23:58:27.427722Z","created_by":{"id":"user_01WCz1FkmYMm4gnmykNKUu3Q","type":"user"},"expires_at":null,"name":"Developer Key","partial_key_hint":"sk-ant-api03-R2D...igAA","status":"{{{status}}}","type":"api_key","workspace_id":"wrkspc_01JwQvzr7rXLA5AGx3HKfFUJ"}
         """;
+
+    public const string ElevenLabsNewValue = "sk_9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928";
+
+    public const string ElevenLabsNewKeyId = "key_new123";
+
+    /// <summary>
+    /// GET /v1/service-accounts (ElevenLabs "Get service accounts"): one service account with the old key, restricted
+    /// to two permissions, and (when <paramref name="newKeyLimit"/> is given) the new key with its character limit.
+    /// </summary>
+    public static string ElevenLabsServiceAccounts(long? newKeyLimit = null) => $$$"""
+        {"service-accounts":[{"service_account_user_id":"sa_user_123","name":"Video pipeline","created_at_unix":1712345678,"api-keys":[{"name":"PROD — ElevenLabs — main","hint":"****6071","key_id":"key_old456","service_account_user_id":"sa_user_123","created_at_unix":1712345680,"is_disabled":false,"permissions":["text_to_speech","voices_read"],"character_limit":100000,"character_count":1234}{{{ElevenLabsNewKey(newKeyLimit)}}}],"default_sharing_groups":[]}]}
+        """;
+
+    private static string ElevenLabsNewKey(long? limit) => limit is null ? "" : $$$"""
+        ,{"name":"PROD — ElevenLabs — Created 2026-12-07","hint":"****3928","key_id":"{{{ElevenLabsNewKeyId}}}","service_account_user_id":"sa_user_123","created_at_unix":1765100000,"is_disabled":false,"permissions":["text_to_speech","voices_read"],"character_limit":{{{limit.Value.ToString(CultureInfo.InvariantCulture)}}},"character_count":0}
+        """;
+
+    /// <summary>POST /v1/service-accounts/{service_account_user_id}/api-keys: the value, once, and the key's id.</summary>
+    public static string ElevenLabsCreated => $$$"""
+        {"xi-api-key":"{{{ElevenLabsNewValue}}}","key_id":"{{{ElevenLabsNewKeyId}}}"}
+        """;
+
+    /// <summary>
+    /// A working key whose account has no workspace to manage. ElevenLabs documents that service accounts are for
+    /// multi-seat workspaces and admins only, but not the exact refusal: this has the shape of its other errors.
+    /// </summary>
+    public const string ElevenLabsNotAWorkspace = """
+        {"detail":{"status":"workspace_required","message":"Service accounts are only available to workspace admins on multi-seat plans."}}
+        """;
 }
