@@ -50,7 +50,7 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
         {
             await using var connection = new NpgsqlConnection(cluster.ConnectionString("postgres") + ";Pooling=false");
             await connection.OpenAsync();
-            var description = "PostgreSQL " + connection.ServerVersion;
+            var description = "PostgreSQL " + connection.PostgreSqlVersion;
             log.WriteLine($"Started a throwaway {description} cluster in {cluster.Folder}");
             return new BenchmarkDatabase(DatabaseProvider.PostgreSql, cluster, description);
         }

@@ -55,6 +55,17 @@ public static class ReminderMeasure
         var rawFirst = await Measure.TimeAsync(RawAsync);
         CheckReport? first = null;
         var firstRun = await Measure.TimeAsync(async () => first = await reminders.CheckAsync());
+        if (seeder.Database.IsPostgreSql)
+        {
+            // A server that has been up a while has had autovacuum pass over the ledger the first check just filled (it
+            // runs within a minute or so of that many inserts): its visibility map lets the check's ledger lookups read
+            // the index alone. Done here rather than waited for; it serves the raw query's tables alike.
+            await using var connection = new NpgsqlConnection(seeder.ConnectionString);
+            await connection.OpenAsync();
+            await using var vacuum = new NpgsqlCommand("""VACUUM (ANALYZE) "Reminders", "ApiKeys", "Rotations" """, connection) { CommandTimeout = 0 };
+            await vacuum.ExecuteNonQueryAsync();
+        }
+
         // Later checks of the same day find the same keys and nothing new: the daily steady state.
         CheckReport? last = null;
         var (raw, repeat) = await Measure.PairAsync(runs, RawAsync, async () => last = await reminders.CheckAsync());
@@ -69,7 +80,7 @@ public static class ReminderMeasure
         var size = $"{keys:N0} keys, {accounts:N0} accounts";
         return
         [
-            new("daily reminder check, repeat run (nothing new)", size, Measure.Ms(repeat), $"raw SQL {Measure.Ms(raw)}", BenchmarkResult.RatioOf(repeat, raw), "≤ 3×", repeat <= raw * 3, $"{rawRows:N0} due"),
+            new("daily reminder check, repeat run (nothing new)", size, Measure.Ms(repeat), $"raw SQL {Measure.Ms(raw)}", BenchmarkResult.RatioOf(repeat, raw), "≤ 1.5×", repeat <= raw * 1.5, $"{rawRows:N0} due"),
             new("daily reminder check, first run (writes reminders + digests)", size, Measure.Ms(firstRun), $"raw SQL {Measure.Ms(rawFirst)}", BenchmarkResult.RatioOf(firstRun, rawFirst), "linear growth", null, $"{first.RemindersCreated:N0} reminders, {first.MessagesQueued:N0} digests"),
         ];
     }
