@@ -1,7 +1,7 @@
 using System.Text;
 using CreatorKeys.Core.Audit;
-using CreatorKeys.Core.Reports;
 using CreatorKeys.Core.Data;
+using CreatorKeys.Core.Reports;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CreatorKeys.Benchmarks.Harness;

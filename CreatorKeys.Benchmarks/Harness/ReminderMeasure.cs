@@ -1,9 +1,9 @@
 using CreatorKeys.Benchmarks.Seeding;
-using CreatorKeys.Core.Reminders;
 using CreatorKeys.Core.Data;
+using CreatorKeys.Core.Reminders;
 using Microsoft.Data.Sqlite;
-using Npgsql;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace CreatorKeys.Benchmarks.Harness;
 
