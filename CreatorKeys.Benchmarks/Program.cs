@@ -7,7 +7,7 @@ namespace CreatorKeys.Benchmarks;
 /// <c>dotnet run -c Release --project CreatorKeys.Benchmarks</c> measures everything and prints the
 /// table of docs/performance.md. Options: <c>--quick</c> (tiny sizes),
 /// <c>--skip micro|vault|web|circuits|api|accounts|reminders</c>, <c>--accounts 1000</c>, <c>--reminder-accounts 100,1000</c>, <c>--vault-keys</c>,
-/// <c>--concurrency</c>, <c>--requests</c>, <c>--app published-folder</c>, <c>--out file.md</c>; or <c>seed &lt;folder&gt; [keys] [accounts]</c>.
+/// <c>--concurrency</c>, <c>--requests</c>, <c>--app published-folder</c>, <c>--database sqlite|postgresql</c>, <c>--out file.md</c>; or <c>seed &lt;folder&gt; [keys] [accounts]</c>.
 /// </summary>
 public static class BenchmarkProgram
 {
@@ -62,6 +62,17 @@ public static class BenchmarkProgram
                 case "--app":
                     options = options with { PublishedApp = args[i + 1] };
                     break;
+                case "--database":
+                    options = options with
+                    {
+                        Database = args[i + 1].ToLowerInvariant() switch
+                        {
+                            "sqlite" => Core.Data.DatabaseProvider.Sqlite,
+                            "postgresql" or "postgres" or "pg" => Core.Data.DatabaseProvider.PostgreSql,
+                            var other => throw new ArgumentException($"--database {other}: use sqlite or postgresql."),
+                        },
+                    };
+                    break;
                 case "--out":
                     output = args[i + 1];
                     break;
@@ -74,7 +85,7 @@ public static class BenchmarkProgram
         var started = DateTimeOffset.UtcNow;
         var results = await BenchmarkHarness.RunAsync(options, Console.Out);
         var table = ResultTable.ToMarkdown(results);
-        var header = $"CreatorKeys benchmarks, {started:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}";
+        var header = $"CreatorKeys benchmarks, {started:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {(options.Database == Core.Data.DatabaseProvider.PostgreSql ? "PostgreSQL" : "SQLite")}";
         Console.WriteLine();
         Console.WriteLine(header);
         Console.WriteLine();

@@ -41,8 +41,11 @@ public sealed partial class AppProcess : IAsyncDisposable
     /// <summary>How the measured app was built, for the result lines.</summary>
     public static string WebAppKind => WebAppFolder is null ? "as built" : "published";
 
-    /// <summary>Starts CreatorKeys.Web on <paramref name="dataFolder"/> and waits for <c>/healthz</c>.</summary>
-    public static Task<AppProcess> StartWebAsync(string dataFolder, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>
+    /// Starts CreatorKeys.Web on <paramref name="dataFolder"/> and waits for <c>/healthz</c>; on <paramref name="database"/>'s
+    /// engine (SQLite in the folder when null, or the folder's PostgreSQL database through the app's own settings).
+    /// </summary>
+    public static async Task<AppProcess> StartWebAsync(string dataFolder, IReadOnlyDictionary<string, string>? settings = null, BenchmarkDatabase? database = null)
     {
         var environment = new Dictionary<string, string>
         {
@@ -51,12 +54,18 @@ public sealed partial class AppProcess : IAsyncDisposable
             // Its "server quiet" lines, so the memory measure knows when the app has given back what it can.
             ["Logging__LogLevel__CreatorKeys.Web.IdleMemoryTrimmer"] = "Debug",
         };
+        foreach (var (name, value) in await (database ?? BenchmarkDatabase.Sqlite).SettingsForAsync(dataFolder))
+        {
+            // CreatorKeys:Database:Provider → CreatorKeys__Database__Provider, as a deployment sets it.
+            environment[name.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
         {
             environment[name] = value;
         }
 
-        return StartAsync(WebAppFolder is null ? "CreatorKeys.Web.dll" : Path.Combine(Path.GetFullPath(WebAppFolder), "CreatorKeys.Web.dll"), [], environment);
+        return await StartAsync(WebAppFolder is null ? "CreatorKeys.Web.dll" : Path.Combine(Path.GetFullPath(WebAppFolder), "CreatorKeys.Web.dll"), [], environment);
     }
 
     /// <summary>Starts the empty ASP.NET app (this program with <c>empty-app</c>) and waits for <c>/healthz</c>.</summary>

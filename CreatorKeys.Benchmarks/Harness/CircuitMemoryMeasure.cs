@@ -21,7 +21,7 @@ public static class CircuitMemoryMeasure
 
     private static readonly string[] ChromiumCandidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/lib/chromium/chromium"];
 
-    public static async Task<IReadOnlyList<BenchmarkResult>> RunAsync(string dataFolder, string email, string password, int keys, int circuits, TextWriter log)
+    public static async Task<IReadOnlyList<BenchmarkResult>> RunAsync(string dataFolder, string email, string password, int keys, int circuits, TextWriter log, BenchmarkDatabase? database = null)
     {
         var chromium = ChromiumPath();
         if (chromium is null)
@@ -30,7 +30,7 @@ public static class CircuitMemoryMeasure
             return [];
         }
 
-        await using var app = await AppProcess.StartWebAsync(dataFolder);
+        await using var app = await AppProcess.StartWebAsync(dataFolder, database: database);
         var (client, cookies) = await app.SignInWithCookiesAsync(email, password);
         client.Dispose();
 

@@ -64,6 +64,12 @@ public sealed record HarnessOptions
     /// <summary>A folder <c>dotnet publish</c> wrote the app to (<c>--app</c>); null measures the build output.</summary>
     public string? PublishedApp { get; init; }
 
+    /// <summary>
+    /// The database measured (<c>--database sqlite|postgresql</c>): SQLite files as shipped, or a throwaway PostgreSQL
+    /// cluster started for the run (<see cref="BenchmarkDatabase"/>).
+    /// </summary>
+    public Core.Data.DatabaseProvider Database { get; init; } = Core.Data.DatabaseProvider.Sqlite;
+
     public ISet<string> Skip { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Whether a part (micro, vault, web, circuits, api, accounts, reminders) is measured in this run.</summary>

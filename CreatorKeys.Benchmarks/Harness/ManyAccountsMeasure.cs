@@ -13,7 +13,7 @@ public static class ManyAccountsMeasure
 {
     private const int WarmUpRounds = 5;
 
-    public static async Task<IReadOnlyList<BenchmarkResult>> RunAsync(int accounts, int keysPerAccount, int concurrency, int requestsPerWorker, TextWriter log)
+    public static async Task<IReadOnlyList<BenchmarkResult>> RunAsync(int accounts, int keysPerAccount, int concurrency, int requestsPerWorker, TextWriter log, BenchmarkDatabase? database = null)
     {
         var signedIn = Math.Min(concurrency, accounts);
         var folder = Directory.CreateTempSubdirectory("ck-bench-accounts-").FullName;
@@ -21,7 +21,7 @@ public static class ManyAccountsMeasure
         {
             var seeding = await Measure.TimeAsync(async () =>
             {
-                await using var seeder = await VaultSeeder.OpenAsync(folder);
+                await using var seeder = await VaultSeeder.OpenAsync(folder, database);
                 // The accounts that sign in are made through the real sign-up and key store (their vaults unlock);
                 // the rest are set-based copies of the first (metadata only), which the pages never read.
                 string? first = null;
@@ -42,7 +42,7 @@ public static class ManyAccountsMeasure
             await using var app = await AppProcess.StartWebAsync(folder, new Dictionary<string, string>
             {
                 ["CreatorKeys__RateLimits__SignInAttemptsPerMinute"] = "10000",
-            });
+            }, database);
             var clients = new List<HttpClient>();
             try
             {
@@ -89,7 +89,7 @@ public static class ManyAccountsMeasure
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
+            await (database ?? BenchmarkDatabase.Sqlite).ReleaseAsync(folder);
             Directory.Delete(folder, recursive: true);
         }
     }

@@ -13,9 +13,9 @@ public static partial class WebMeasure
     /// <paramref name="concurrency"/> concurrent requests, each against the app's own <c>/healthz</c> measured
     /// under the same load in the same run.
     /// </summary>
-    public static async Task<IReadOnlyList<BenchmarkResult>> PageLoadAsync(string dataFolder, string email, string password, int keys, int concurrency, int requestsPerWorker, TextWriter log)
+    public static async Task<IReadOnlyList<BenchmarkResult>> PageLoadAsync(string dataFolder, string email, string password, int keys, int concurrency, int requestsPerWorker, TextWriter log, BenchmarkDatabase? database = null)
     {
-        await using var app = await AppProcess.StartWebAsync(dataFolder);
+        await using var app = await AppProcess.StartWebAsync(dataFolder, database: database);
         using var client = await app.SignInAsync(email, password);
 
         // One full page first: it must be the vault, and it tells how many rows the server rendered.
@@ -122,7 +122,7 @@ public static partial class WebMeasure
     /// Process start to the first 200 from <c>/healthz</c>: the app on the seeded folder against the
     /// empty ASP.NET app, and the app on an empty folder to tell the data's share from the fixed cost.
     /// </summary>
-    public static async Task<IReadOnlyList<BenchmarkResult>> StartUpAsync(string dataFolder, int keys, int runs, bool withEmptyFolder, TextWriter log)
+    public static async Task<IReadOnlyList<BenchmarkResult>> StartUpAsync(string dataFolder, int keys, int runs, bool withEmptyFolder, TextWriter log, BenchmarkDatabase? database = null)
     {
         var app = new List<TimeSpan>();
         var fresh = new List<TimeSpan>();
@@ -133,7 +133,7 @@ public static partial class WebMeasure
             if (withEmptyFolder)
             {
                 // Once untimed, so the empty folder's migrations and key ring are in place like the seeded one's.
-                await using (await AppProcess.StartWebAsync(emptyFolder))
+                await using (await AppProcess.StartWebAsync(emptyFolder, database: database))
                 {
                 }
             }
@@ -145,20 +145,21 @@ public static partial class WebMeasure
                     empty.Add(server.StartedIn);
                 }
 
-                await using (var server = await AppProcess.StartWebAsync(dataFolder))
+                await using (var server = await AppProcess.StartWebAsync(dataFolder, database: database))
                 {
                     app.Add(server.StartedIn);
                 }
 
                 if (withEmptyFolder)
                 {
-                    await using var server = await AppProcess.StartWebAsync(emptyFolder);
+                    await using var server = await AppProcess.StartWebAsync(emptyFolder, database: database);
                     fresh.Add(server.StartedIn);
                 }
             }
         }
         finally
         {
+            await (database ?? BenchmarkDatabase.Sqlite).ReleaseAsync(emptyFolder);
             Directory.Delete(emptyFolder, recursive: true);
         }
 

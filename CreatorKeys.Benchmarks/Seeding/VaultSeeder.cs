@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace CreatorKeys.Benchmarks.Seeding;
 
@@ -43,19 +44,29 @@ public sealed class VaultSeeder : IAsyncDisposable
 
     public IServiceProvider Provider => _services;
 
-    public string ConnectionString => _services.GetRequiredService<DataFolder>().ConnectionString;
+    /// <summary>The database the seeder writes (SQLite in the data folder, or PostgreSQL), as the app's own seam has it.</summary>
+    public Database Database => _services.GetRequiredService<Database>();
 
-    /// <summary>Core's real services on <paramref name="dataFolder"/>, with the migrations applied.</summary>
-    public static async Task<VaultSeeder> OpenAsync(string dataFolder)
+    public string ConnectionString => Database.ConnectionString;
+
+    /// <summary>
+    /// Core's real services on <paramref name="dataFolder"/>, with the migrations applied; on <paramref name="database"/>'s
+    /// engine (SQLite in the folder when null, or the folder's PostgreSQL database).
+    /// </summary>
+    public static async Task<VaultSeeder> OpenAsync(string dataFolder, Harness.BenchmarkDatabase? database = null)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                [Core.Data.DataFolder.SettingName] = dataFolder,
-                // The many-accounts line signs up several creators on one install.
-                [Core.Accounts.AccountOptions.Section + ":" + nameof(Core.Accounts.AccountOptions.Registration)] = nameof(Core.Accounts.RegistrationPolicy.Open),
-            })
-            .Build();
+        var settings = new Dictionary<string, string?>
+        {
+            [Core.Data.DataFolder.SettingName] = dataFolder,
+            // The many-accounts line signs up several creators on one install.
+            [Core.Accounts.AccountOptions.Section + ":" + nameof(Core.Accounts.AccountOptions.Registration)] = nameof(Core.Accounts.RegistrationPolicy.Open),
+        };
+        foreach (var (name, value) in await (database ?? Harness.BenchmarkDatabase.Sqlite).SettingsForAsync(dataFolder))
+        {
+            settings[name] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
@@ -137,6 +148,12 @@ public sealed class VaultSeeder : IAsyncDisposable
             return;
         }
 
+        if (Database.IsPostgreSql)
+        {
+            await CopyAccountOnPostgreSqlAsync(templateAccountId, copies);
+            return;
+        }
+
         await using var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
@@ -168,6 +185,66 @@ public sealed class VaultSeeder : IAsyncDisposable
             numbers + $"INSERT INTO ApiKeys ({Quote(keyColumns)}) SELECT {string.Join(", ", keyColumns.Select(KeyValue))} FROM ApiKeys k CROSS JOIN n WHERE k.AccountId = $template",
             templateAccountId, copies);
         await transaction.CommitAsync();
+    }
+
+    /// <summary><see cref="CopyAccountAsync"/> in PostgreSQL's words: the same rows, numbered by <c>generate_series</c>.</summary>
+    private async Task CopyAccountOnPostgreSqlAsync(string templateAccountId, int copies)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+
+        async Task<List<string>> PgColumnsAsync(string table)
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = @table ORDER BY ordinal_position",
+                connection, transaction);
+            command.Parameters.AddWithValue("table", table);
+            var columns = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                columns.Add(reader.GetString(0));
+            }
+
+            return columns;
+        }
+
+        var userColumns = await PgColumnsAsync("AspNetUsers");
+        var keyColumns = await PgColumnsAsync("ApiKeys");
+
+        string UserValue(string column) => column switch
+        {
+            "Id" => "u.\"Id\" || '-' || lpad(n::text, 6, '0')",
+            "UserName" or "Email" => "'bench' || lpad(n::text, 6, '0') || '@creatorkeys.test'",
+            "NormalizedUserName" or "NormalizedEmail" => "'BENCH' || lpad(n::text, 6, '0') || '@CREATORKEYS.TEST'",
+            _ => "u.\"" + column + "\"",
+        };
+
+        // As on SQLite: a copy's key ids keep the template's first 24 hex digits and number the last 12 with the copy.
+        string KeyValue(string column) => column switch
+        {
+            "Id" or "SlotId" => "(substr(replace(k.\"" + column + "\"::text, '-', ''), 1, 20) || lpad(to_hex(n), 12, '0'))::uuid",
+            "AccountId" => "k.\"AccountId\" || '-' || lpad(n::text, 6, '0')",
+            _ => "k.\"" + column + "\"",
+        };
+
+        async Task ExecutePgAsync(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
+            command.Parameters.AddWithValue("template", templateAccountId);
+            command.Parameters.AddWithValue("copies", copies);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await ExecutePgAsync(
+            $"INSERT INTO \"AspNetUsers\" ({Quote(userColumns)}) SELECT {string.Join(", ", userColumns.Select(UserValue))} FROM \"AspNetUsers\" u CROSS JOIN generate_series(1, @copies) AS n WHERE u.\"Id\" = @template");
+        await ExecutePgAsync(
+            $"INSERT INTO \"ApiKeys\" ({Quote(keyColumns)}) SELECT {string.Join(", ", keyColumns.Select(KeyValue))} FROM \"ApiKeys\" k CROSS JOIN generate_series(1, @copies) AS n WHERE k.\"AccountId\" = @template");
+        await transaction.CommitAsync();
+        // Fresh statistics, as autovacuum would give a server that has been up a while: the planner then sees the copies.
+        await using var analyze = new NpgsqlCommand("ANALYZE", connection) { CommandTimeout = 0 };
+        await analyze.ExecuteNonQueryAsync();
     }
 
     private static string Quote(IEnumerable<string> columns) => string.Join(", ", columns.Select(c => "\"" + c + "\""));
@@ -217,5 +294,6 @@ public sealed class VaultSeeder : IAsyncDisposable
     {
         await _services.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        NpgsqlConnection.ClearAllPools();
     }
 }

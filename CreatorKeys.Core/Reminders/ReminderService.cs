@@ -40,29 +40,44 @@ public sealed class ReminderService(
         var today = Today;
         var horizon = today.AddDays(RotationSchedule.FirstReminderDays);
 
-        List<DueKeyRow> due;
+        // First pass: every key within reach of a reminder, three narrow columns, streamed and not kept: which accounts
+        // have something new today? On most checks (the repeat runs of a day) none has, and this is the whole check.
+        var considered = 0;
+        var withNews = new HashSet<string>(StringComparer.Ordinal);
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            // A key already being replaced needs no reminder: the creator is on it (the rotation page shows its steps).
-            var query = db.ApiKeys.AsNoTracking().Where(k => k.Status == KeyStatus.Current && k.DueOn != null && k.DueOn <= horizon
-                && !db.Rotations.Any(r => r.IsActive && r.OldKeyId == k.Id));
-            if (accountId is not null)
-            {
-                query = query.Where(k => k.AccountId == accountId);
-            }
-
-            // Each due key comes with the latest reminder its ledger holds for its current due date, looked up in the
-            // ledger's unique index: one query for every account, and a check that finds nothing new opens no further
-            // connection. No ORDER BY: sorting every due key (a temporary B-tree) was about a quarter of the query's time
-            // at a million keys; the keys are grouped by account below.
-            due = await query
-                .Select(k => new DueKeyRow(k.Id, k.AccountId, k.ProviderName, k.Environment, k.Label, k.Hint, k.DueOn!.Value,
+            await foreach (var key in DueKeys(db, horizon, accountId)
+                // The latest reminder recorded for the key's current due date (see DueKeyPoint); written out in both passes
+                // because EF cannot look inside a method call.
+                .Select(k => new DueKeyPoint(k.AccountId, k.DueOn!.Value,
                     db.Reminders.Where(r => r.ApiKeyId == k.Id && r.DueOn == k.DueOn).Max(r => (int?)(
-                        // ReminderPoint.Order, in SQL: 30 days before, 7 days before, due, then the weekly repeats.
                         r.Stage == ReminderStage.Upcoming ? (r.Step == RotationSchedule.FirstReminderDays ? 0 : 1)
                         : r.Stage == ReminderStage.Due ? 2
                         : 2 + r.Step))))
-                .ToListAsync(cancellationToken);
+                .AsAsyncEnumerable()
+                .WithCancellation(cancellationToken))
+            {
+                considered++;
+                if (IsNew(key.DueOn, key.LatestRecorded, today))
+                {
+                    withNews.Add(key.AccountId);
+                }
+            }
+        }
+
+        // Second pass, only for the accounts with news: their due keys with what a digest shows, a batch of accounts at a time.
+        List<DueKeyRow> due = [];
+        foreach (var batch in withNews.Chunk(DetailBatch))
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            due.AddRange(await DueKeys(db, horizon, accountId)
+                .Where(k => batch.Contains(k.AccountId))
+                .Select(k => new DueKeyRow(k.Id, k.AccountId, k.ProviderName, k.Environment, k.Label, k.Hint, k.DueOn!.Value,
+                    db.Reminders.Where(r => r.ApiKeyId == k.Id && r.DueOn == k.DueOn).Max(r => (int?)(
+                        r.Stage == ReminderStage.Upcoming ? (r.Step == RotationSchedule.FirstReminderDays ? 0 : 1)
+                        : r.Stage == ReminderStage.Due ? 2
+                        : 2 + r.Step))))
+                .ToListAsync(cancellationToken));
         }
 
         var reminders = 0;
@@ -89,9 +104,28 @@ public sealed class ReminderService(
         }
 
         logger.LogInformation("Reminder check for {Day}: {Keys} key(s) within {Days} days of their due date, {Reminders} new reminder(s), {Messages} digest(s) queued.",
-            today, due.Count, RotationSchedule.FirstReminderDays, reminders, messages);
-        return new CheckReport(today, due.Count, reminders, messages, failed);
+            today, considered, RotationSchedule.FirstReminderDays, reminders, messages);
+        return new CheckReport(today, considered, reminders, messages, failed);
     }
+
+    /// <summary>Accounts whose due keys are read whole in one query of the second pass.</summary>
+    private const int DetailBatch = 500;
+
+    /// <summary>
+    /// Keys in use due within the first-reminder horizon, not already being replaced (the creator is on it: the rotation
+    /// page shows its steps). No ORDER BY: sorting every due key (a temporary B-tree) was about a quarter of the query's
+    /// time at a million keys; keys are grouped by account in memory.
+    /// </summary>
+    private static IQueryable<ApiKey> DueKeys(CreatorKeysDbContext db, DateOnly horizon, string? accountId)
+    {
+        var query = db.ApiKeys.AsNoTracking().Where(k => k.Status == KeyStatus.Current && k.DueOn != null && k.DueOn <= horizon
+            && !db.Rotations.Any(r => r.IsActive && r.OldKeyId == k.Id));
+        return accountId is null ? query : query.Where(k => k.AccountId == accountId);
+    }
+
+    /// <summary>Whether a key due on <paramref name="dueOn"/> has a reminder today later than the latest one recorded.</summary>
+    private static bool IsNew(DateOnly dueOn, int? latestRecorded, DateOnly today) =>
+        RotationSchedule.StageOn(dueOn, today) is { } point && point.Order > (latestRecorded ?? -1);
 
     private async Task<(int Created, bool Queued)> CheckAccountAsync(string accountId, IReadOnlyList<DueKeyRow> keys, DateOnly today, RequestOrigin origin, CancellationToken cancellationToken)
     {
@@ -225,6 +259,14 @@ public sealed class ReminderService(
     }
 
     /// <summary>A key within reach of a reminder, with the <see cref="ReminderPoint.Order"/> of the latest reminder already recorded for its due date.</summary>
+    /// <summary>
+    /// The first pass's row: just enough to tell whether the key's account has anything new today. LatestRecorded is the
+    /// <see cref="ReminderPoint.Order"/> of the latest reminder the ledger holds for the key's current due date, looked up
+    /// in the ledger's unique index inside the key query (one row per key however many reminders it has had); in SQL,
+    /// 30 days before, 7 days before, due, then the weekly repeats.
+    /// </summary>
+    private readonly record struct DueKeyPoint(string AccountId, DateOnly DueOn, int? LatestRecorded);
+
     private sealed record DueKeyRow(Guid Id, string AccountId, string ProviderName, VaultEnvironment Environment, string Label, string Hint, DateOnly DueOn, int? LatestRecorded);
 }
 

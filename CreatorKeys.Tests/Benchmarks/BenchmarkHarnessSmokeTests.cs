@@ -1,4 +1,5 @@
 using CreatorKeys.Benchmarks.Harness;
+using CreatorKeys.Core.Data;
 
 namespace CreatorKeys.Tests.Benchmarks;
 
@@ -41,5 +42,41 @@ public sealed class BenchmarkHarnessSmokeTests
         Assert.StartsWith("| what | measure | result | baseline (same run) | ratio | target | met |", table, StringComparison.Ordinal);
         // The seeded vault is paged: the prerendered page held one page of keys at most, never the whole vault.
         Assert.Contains("key rows rendered of 20", log.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// <c>--database postgresql</c> at tiny sizes: a throwaway cluster of its own, the seeder writing through the app's
+    /// provider seam (and its PostgreSQL copy path), the app started on it, the reminder check against PostgreSQL's own raw
+    /// query — and the cluster stopped and deleted at the end. Browser pages (and the token API, skipped on PostgreSQL) are left to the run above.
+    /// </summary>
+    [Fact]
+    public async Task RunAsync_OnPostgreSql_ProducesTheDatabaseLines_AndRemovesItsCluster()
+    {
+        using var log = new StringWriter();
+        var options = HarnessOptions.Quick with
+        {
+            Database = DatabaseProvider.PostgreSql,
+            // The token API is asked for, to show that it is said to be skipped on PostgreSQL rather than measured on SQLite.
+            Skip = new HashSet<string>(["micro", "circuits"], StringComparer.OrdinalIgnoreCase),
+        };
+
+        var results = await BenchmarkHarness.RunAsync(options, log);
+
+        var text = log.ToString();
+        Assert.Contains("Database: PostgreSQL", text, StringComparison.Ordinal);
+        foreach (var line in new[]
+        {
+            "unlock (password → vault key)", "inventory export CSV", "vault page, time to first byte p99", "dashboard page, time to first byte p99",
+            "start-up to /healthz 200", "daily reminder check, repeat run", "daily reminder check, first run", "dashboard page, many accounts, p99",
+        })
+        {
+            Assert.Contains(results, r => r.What.StartsWith(line, StringComparison.Ordinal));
+        }
+
+        Assert.Contains("key rows rendered of 20", text, StringComparison.Ordinal);
+        Assert.Contains("Token API: skipped on PostgreSQL", text, StringComparison.Ordinal);
+        var cluster = System.Text.RegularExpressions.Regex.Match(text, "cluster in (\\S+)");
+        Assert.True(cluster.Success, text);
+        Assert.False(Directory.Exists(cluster.Groups[1].Value), $"the cluster's folder {cluster.Groups[1].Value} is still there");
     }
 }

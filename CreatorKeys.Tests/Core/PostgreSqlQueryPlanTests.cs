@@ -105,12 +105,13 @@ public sealed class PostgreSqlQueryPlanTests : IAsyncLifetime
         });
 
         var dueKeyQueries = plans.Where(p => p.Sql.Contains("FROM \"ApiKeys\"", StringComparison.Ordinal)).ToList();
-        Assert.Equal(2, dueKeyQueries.Count);
-        Assert.All(dueKeyQueries, due =>
-        {
-            Assert.Contains("Index Scan using \"IX_ApiKeys_DueOn\"", due.Plan, StringComparison.Ordinal);
-            Assert.DoesNotContain("Seq Scan on \"ApiKeys\"", due.Plan, StringComparison.Ordinal);
-        });
+        // One narrow read of every due key per check (no label); the first check, which has news, then reads that
+        // account's due keys whole for its digest.
+        var scans = dueKeyQueries.Where(p => !p.Sql.Contains("\"Label\"", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, scans.Count);
+        Assert.Equal(3, dueKeyQueries.Count);
+        Assert.All(scans, due => Assert.Contains("Index Scan using \"IX_ApiKeys_DueOn\"", due.Plan, StringComparison.Ordinal));
+        Assert.All(dueKeyQueries, due => Assert.DoesNotContain("Seq Scan on \"ApiKeys\"", due.Plan, StringComparison.Ordinal));
 
         // The ledger and the rotations hold a handful of rows here, so reading them whole is cheapest; priced out,
         // the plan shows their indexes can serve the lookups when they are large.

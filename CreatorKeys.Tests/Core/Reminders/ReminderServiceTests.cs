@@ -312,6 +312,27 @@ public class ReminderServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Check_OnlyOneAccountHasNews_RemindsThatAccountOnly_AndCountsEveryDueKey()
+    {
+        // The check reads every due key narrowly first and reads keys whole only for accounts with something new.
+        await AddKeyAsync(VaultEnvironment.Prod, daysOld: 88);
+        Assert.Equal(1, (await Reminders.CheckAsync()).RemindersCreated);
+        var (other, otherSession, _) = await _host.SignUpAsync(TestAccounts.OtherEmail);
+        await AddKeyAsync(VaultEnvironment.Prod, daysOld: 92, provider: "Anthropic", session: otherSession);
+
+        var report = await Reminders.CheckAsync();
+        await Outbox.DeliverDueAsync();
+
+        Assert.Equal((2, 1, 1, 0), (report.KeysConsidered, report.RemindersCreated, report.MessagesQueued, report.AccountsFailed));
+        Assert.Single(await Reminders.ListNotificationsAsync(_accountId));
+        Assert.Equal("Anthropic", Assert.Single(await Reminders.ListNotificationsAsync(other.Id)).ProviderName);
+        // Two digests: the first account's from the first check (delivered only now) and the other account's.
+        var theirs = Assert.Single(await _smtp.WaitForMessagesAsync(2), m => string.Equals(m.To.Mailboxes.Single().Address, TestAccounts.OtherEmail, StringComparison.OrdinalIgnoreCase));
+        Assert.Contains("Anthropic", theirs.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("OpenAI", theirs.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Digest_AlsoListsKeysStillOverdue_BetweenTheirWeeklyRepeats()
     {
         await AddKeyAsync(VaultEnvironment.Prod, daysOld: 92, provider: "OpenAI");
@@ -420,11 +441,11 @@ public class ReminderServiceTests : IAsyncLifetime
         return settings;
     }
 
-    private async Task<KeySummary> AddKeyAsync(VaultEnvironment environment, int daysOld, string provider = "OpenAI", string? value = null, string? label = null)
+    private async Task<KeySummary> AddKeyAsync(VaultEnvironment environment, int daysOld, string provider = "OpenAI", string? value = null, string? label = null, VaultSession? session = null)
     {
         var issued = _host.Time.GetUtcNow().AddDays(-daysOld);
         var result = await _host.Vault.AddKeyAsync(
-            _session,
+            session ?? _session,
             new NewKeyInput(provider, environment, label ?? $"{environment.Code()} — {provider} — {Guid.NewGuid():N}", value ?? TestAccounts.NewKeyValue(), IssueDate: KeyIssueDate.Of(issued)),
             TestAccounts.Origin,
             acceptShapeWarning: true);
