@@ -296,6 +296,29 @@ public sealed class ProviderRotationService(
         return ProviderStepResult.Done(deleted.Value ? $"“{name}” is deleted at {old.ProviderName}. You can create the new key again." : $"“{name}” was already gone at {old.ProviderName}. You can create the new key again.");
     }
 
+    /// <summary>
+    /// Cancels a rotation that left a key at the provider (the orphan): deletes it there through the API first, and
+    /// cancels only once it is gone, so cancelling never silently leaves a working key behind.
+    /// </summary>
+    /// <exception cref="ConfirmationRequiredException">The creator has not confirmed it's them in the last 10 minutes.</exception>
+    public async Task<ProviderStepResult> DeleteOrphanAndCancelAsync(VaultSession session, Guid rotationId, RequestOrigin origin, CancellationToken cancellationToken = default)
+    {
+        session.RequireConfirmation();
+        var rotation = await rotationService.GetAsync(session.AccountId, rotationId, cancellationToken);
+        var name = rotation?.ProviderCreateName;
+        var deleted = await DeleteOrphanAsync(session, rotationId, origin, cancellationToken);
+        if (!deleted.Succeeded)
+        {
+            return ProviderStepResult.Failed($"{deleted.Message} The rotation is not cancelled.");
+        }
+
+        var cancelled = await rotationService.CancelAsync(session.AccountId, rotationId, origin, cancellationToken);
+        var gone = name is null ? "The key left at the provider is gone" : $"“{name}” is gone at the provider";
+        return cancelled.Succeeded
+            ? ProviderStepResult.Done($"{gone}, and the rotation is cancelled: the old key stays in use.")
+            : ProviderStepResult.Failed($"{gone}, but the rotation was not cancelled: {cancelled.Error}");
+    }
+
     /// <summary>The creator deleted the orphan by hand (or found none): forget it.</summary>
     public async Task ForgetOrphanAsync(string accountId, Guid rotationId, CancellationToken cancellationToken = default) =>
         await ClearMarkerAsync(accountId, rotationId, cancellationToken);

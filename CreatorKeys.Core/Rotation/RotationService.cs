@@ -355,6 +355,15 @@ public sealed class RotationService(
             return RotationOutcome.Refused("The old key is already retired, so this rotation can only be finished, not cancelled.");
         }
 
+        // A key created at the provider but never stored would be forgotten with the rotation, and keep working there.
+        if (rotation.HasOrphanAtProvider)
+        {
+            var provider = await db.ApiKeys.AsNoTracking().Where(k => k.Id == rotation.OldKeyId).Select(k => k.ProviderName).SingleOrDefaultAsync(cancellationToken) ?? "the provider";
+            return RotationOutcome.Refused(
+                $"Not cancelled: {provider} may still have the key “{rotation.ProviderCreateName}” that CreatorKeys started creating and never stored. " +
+                $"Delete it first (CreatorKeys can do it for you, or do it on {provider}'s keys page and say so), then cancel.");
+        }
+
         if (rotation.NewKeyId is { } pendingId && await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == pendingId && k.Status == KeyStatus.Pending, cancellationToken) is { } pending)
         {
             db.ApiKeys.Remove(pending);

@@ -92,6 +92,14 @@ public sealed class AccessibilityTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^PROD — OpenAI") }).First.ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Replace this key" }).WaitForAsync();
         await CheckAsync("key-detail");
+
+        // The rotation page (/rotation/{id}) at step 1, then the rotation cancelled so the rest of the walk sees the vault as before.
+        var rotationId = await RotationPage.StartAsync(app);
+        await page.GotoAsync($"rotation/{rotationId}");
+        await page.WaitForInteractiveAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Step 1: create the new key" }).WaitForAsync();
+        await CheckAsync("rotation-detail");
+        await RotationPage.CancelAsync(app, rotationId);
         await page.GotoAsync("workflows");
         await page.WaitForInteractiveAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Add a workflow" }).First.ClickAsync();

@@ -103,6 +103,17 @@ public sealed partial class EarlyClickTests(BrowserFixture browser)
                 await page.ScreenshotAsync($"early-{name}-{label}");
             }
 
+            // The rotation page (/rotation/{id}) of the account's key, at step 1; cancelled again afterwards.
+            var rotationId = await RotationPage.StartAsync(app);
+            await page.GotoAsync($"rotation/{rotationId}");
+            await page.Locator("h1").First.WaitForAsync();
+            await gate.WaitUntilHoldingAsync();
+            Assert.Equal("false", await page.Locator("[data-interactive]").GetAttributeAsync("data-interactive"));
+            offered.AddRange((await page.ControlsOfferedBeforeTheyWorkAsync()).Select(c => $"[rotation-detail] {c}"));
+            violations.AddRange((await NotReadyAccessibilityViolationsAsync(page)).Select(v => $"[rotation-detail] {v}"));
+            await page.ScreenshotAsync($"early-{name}-rotation-detail");
+            await RotationPage.CancelAsync(app, rotationId);
+
             Assert.True(offered.Count == 0, "Offered before they work:\n" + string.Join('\n', offered));
             Assert.True(violations.Count == 0, string.Join('\n', violations));
 

@@ -52,9 +52,10 @@ public static class ProviderConnectionsRegistration
         services.AddSingleton<ProviderKeyCheck, TogetherKeyCheck>();
         services.AddSingleton<KeyCheckService>();
 
-        // Spend readings, one per provider that reports a key's use (OpenAI's needs an admin key: one class in OpenAi/).
+        // Spend readings, one per provider that reports a key's use; OpenAI's is per project, with the admin key.
         services.AddSingleton<IProviderSpendReading, OpenRouterSpendReading>();
         services.AddSingleton<IProviderSpendReading, ElevenLabsSpendReading>();
+        services.AddSingleton<IProviderProjectSpendReading, OpenAiSpendReading>();
         services.AddSingleton<SpendService>();
 
         // Key management through the providers' own APIs (decision 018): one class per provider that has one.

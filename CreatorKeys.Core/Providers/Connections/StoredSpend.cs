@@ -22,8 +22,26 @@ public sealed class StoredSpend(
     /// <summary>How many keys the dashboard lists: the worst, read with one bounded query.</summary>
     public const int DashboardKeys = 8;
 
-    /// <summary>Whether this install may read the key's spend from its provider.</summary>
-    public bool CanRead(KeySummary key) => spend.CallsAllowed && spend.CanRead(key.ProviderId);
+    /// <summary>
+    /// Whether this install may read the key's spend from its provider with the key itself. A per-project reading
+    /// (OpenAI) needs the admin key and the confirm-it's-you window, so it is read on the key's page only.
+    /// </summary>
+    public bool CanRead(KeySummary key) => spend.CallsAllowed && spend.CanRead(key.ProviderId) && !spend.ReadsPerProject(key.ProviderId);
+
+    /// <inheritdoc cref="SpendService.ReadsPerProject"/>
+    public bool ReadsPerProject(string? providerId) => spend.ReadsPerProject(providerId);
+
+    /// <summary>
+    /// What a per-project reading (OpenAI) needs for this key: the label of the stored admin key (null when none is
+    /// stored) and whether the key's project is chosen. No vault needed.
+    /// </summary>
+    public async Task<ProjectSpendSetup> ProjectSetupAsync(string accountId, Guid keyId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var key = await db.ApiKeys.AsNoTracking().Where(k => k.Id == keyId && k.AccountId == accountId).Select(k => new { k.ProviderId, k.ProviderProjectId }).SingleOrDefaultAsync(cancellationToken);
+        var management = key?.ProviderId is null ? null : await FindManagementKeyAsync(db, accountId, key.ProviderId, cancellationToken);
+        return new ProjectSpendSetup(management?.Label, key?.ProviderProjectId);
+    }
 
     /// <summary>Whether the provider reports spend at all, whatever this install's setting.</summary>
     public bool CanReadProvider(string? providerId) => spend.CanRead(providerId);
@@ -50,9 +68,23 @@ public sealed class StoredSpend(
             return await spend.ReadAsync(key.ProviderId ?? key.ProviderName, "", cancellationToken);
         }
 
-        limits.Enforce(LimitedAction.KeyCheck, session.AccountId);
-        var value = session.Vault.DecryptValue(key.Id, key.Environment, key.Ciphertext);
-        var result = await spend.ReadAsync(key.ProviderId!, value, cancellationToken);
+        SpendReadResult result;
+        if (spend.ReadsPerProject(key.ProviderId))
+        {
+            var (read, sent) = await ReadProjectAsync(db, session, key, origin, cancellationToken);
+            if (!sent)
+            {
+                return read;
+            }
+
+            result = read;
+        }
+        else
+        {
+            limits.Enforce(LimitedAction.KeyCheck, session.AccountId);
+            var value = session.Vault.DecryptValue(key.Id, key.Environment, key.Ciphertext);
+            result = await spend.ReadAsync(key.ProviderId!, value, cancellationToken);
+        }
 
         if (result is { Outcome: KeyCheckOutcome.Works, Figures: { } figures })
         {
@@ -77,6 +109,46 @@ public sealed class StoredSpend(
         await db.SaveChangesAsync(cancellationToken);
         return result;
     }
+
+    /// <summary>
+    /// OpenAI: the key's project's spend, read with the stored admin key after the confirm-it's-you window; the use of
+    /// the admin key is in the activity log (names only). What is missing (the project, the admin key) is said in words
+    /// and nothing is sent.
+    /// </summary>
+    private async Task<(SpendReadResult Result, bool Sent)> ReadProjectAsync(
+        CreatorKeysDbContext db, VaultSession session, ApiKey key, RequestOrigin origin, CancellationToken cancellationToken)
+    {
+        var provider = ProviderCatalog.Shipped.Find(key.ProviderId)?.Name ?? key.ProviderName;
+        var kind = ManagementKeys.KindOf(key.ProviderId);
+        SpendReadResult Missing(string message) => new(key.ProviderId!, KeyCheckOutcome.NotSent, message, time.GetUtcNow());
+        if (key.IsManagementKey)
+        {
+            return (Missing($"This is your {provider} {kind}: it belongs to no project, so it has no spend of its own. Read the spend on the page of a key in a project."), false);
+        }
+
+        if (key.ProviderProjectId is not { } projectId)
+        {
+            return (Missing($"Not read: {provider} reports spend per project, and this key's project is not chosen yet. Type its project id under “At {provider}” on this page."), false);
+        }
+
+        if (await FindManagementKeyAsync(db, session.AccountId, key.ProviderId!, cancellationToken) is not { } management)
+        {
+            return (Missing($"Not read: {provider} reports a project's spend to your {provider} {kind} only. Add it in PROD and mark it as a management key."), false);
+        }
+
+        session.RequireConfirmation();
+        limits.Enforce(LimitedAction.KeyCheck, session.AccountId);
+        var managementValue = session.Vault.DecryptValue(management.Id, management.Environment, management.Ciphertext);
+        activity.Stage(db, session.AccountId, ActivityAction.ManagementKeyUsed, origin, management.Id.ToString(), $"{management.Label}: read the spend of project {projectId}", management.Environment);
+        await db.SaveChangesAsync(cancellationToken);
+        return (await spend.ReadProjectAsync(key.ProviderId!, managementValue, projectId, cancellationToken), true);
+    }
+
+    private static Task<ApiKey?> FindManagementKeyAsync(CreatorKeysDbContext db, string accountId, string providerId, CancellationToken cancellationToken) =>
+        db.ApiKeys.AsNoTracking()
+            .Where(k => k.AccountId == accountId && k.ProviderId == providerId && k.IsManagementKey && k.Environment == VaultEnvironment.Prod && k.Status == KeyStatus.Current)
+            .OrderByDescending(k => k.CreatedAt)
+            .FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>
     /// Reads the spend of every given key whose provider reports it, one after another, reporting progress (the count
@@ -164,4 +236,10 @@ public sealed class StoredSpend(
         KeyCheckOutcome.Unavailable => "not available",
         _ => "unclear answer",
     };
+}
+
+/// <summary>What a per-project spend reading (OpenAI) has and lacks for a key: the stored admin key's label, the key's project.</summary>
+public sealed record ProjectSpendSetup(string? ManagementKeyLabel, string? ProjectId)
+{
+    public bool Ready => ManagementKeyLabel is not null && ProjectId is not null;
 }

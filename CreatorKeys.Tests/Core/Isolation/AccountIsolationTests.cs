@@ -35,6 +35,7 @@ public class AccountIsolationTests : IAsyncLifetime
         "VaultService.ListVersionsAsync", "ExportNameService.GetAsync", "ExportNameService.RenameAsync", "AccessTokenService.SetKeyMockAsync",
         "VaultService.SetManagementKeyAsync", "VaultService.SetProviderKeyIdAsync",
         "ProviderRotationService.ListProjectsAsync", "ProviderRotationService.CreateNewKeyAsync", "ProviderRotationService.DeleteOrphanAsync",
+        "ProviderRotationService.DeleteOrphanAndCancelAsync",
         "ProviderRotationService.ForgetOrphanAsync", "ProviderRotationService.RetireOldKeyAsync",
     ];
 
@@ -142,6 +143,7 @@ public class AccountIsolationTests : IAsyncLifetime
         );
         yield return ("ProviderRotationService.CreateNewKeyAsync", async () => !(await providerRotation.CreateNewKeyAsync(_b, _aRotation.Id, "PROD — OpenAI — taken over", null, origin)).Succeeded);
         yield return ("ProviderRotationService.DeleteOrphanAsync", async () => !(await providerRotation.DeleteOrphanAsync(_b, _aRotation.Id, origin)).Succeeded);
+        yield return ("ProviderRotationService.DeleteOrphanAndCancelAsync", async () => !(await providerRotation.DeleteOrphanAndCancelAsync(_b, _aRotation.Id, origin)).Succeeded);
         yield return ("ProviderRotationService.ForgetOrphanAsync", async () =>
         {
             await providerRotation.ForgetOrphanAsync(b, _aRotation.Id);

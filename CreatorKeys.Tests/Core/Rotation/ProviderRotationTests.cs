@@ -242,6 +242,82 @@ public sealed class ProviderRotationTests : IAsyncLifetime, IDisposable
         Assert.False((await Rotations.GetAsync(session.AccountId, rotationId))!.HasOrphanAtProvider);
     }
 
+    /// <summary>A rotation whose create reached OpenRouter and whose value was never stored (the app stopped in between).</summary>
+    private async Task<(VaultSession Session, Guid RotationId)> OrphanedRotationAsync()
+    {
+        var (session, _, rotationId) = await OpenRouterRotationAsync();
+        OpenRouterCreates();
+        OpenRouterDeletes(ProviderRotationBodies.OpenRouterNewHash);
+        await _host.Services.ConfirmItsYouAsync(session);
+        Provider.AfterCreatedAtProvider = () => throw new OperationCanceledException("The app stopped.");
+        await Assert.ThrowsAsync<OperationCanceledException>(() => Provider.CreateNewKeyAsync(session, rotationId, "PROD — OpenRouter — Created 2026-12-07", null, TestAccounts.Origin));
+        Provider.AfterCreatedAtProvider = null;
+        Assert.True((await Rotations.GetAsync(session.AccountId, rotationId))!.HasOrphanAtProvider);
+        return (session, rotationId);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_rotation_with_an_orphan_is_refused_in_plain_words_and_the_orphan_stays_named()
+    {
+        var (session, rotationId) = await OrphanedRotationAsync();
+
+        var cancelled = await Rotations.CancelAsync(session.AccountId, rotationId, TestAccounts.Origin);
+
+        Assert.False(cancelled.Succeeded);
+        Assert.Equal(
+            "Not cancelled: OpenRouter may still have the key “PROD — OpenRouter — Created 2026-12-07” that CreatorKeys started creating and never stored. " +
+            "Delete it first (CreatorKeys can do it for you, or do it on OpenRouter's keys page and say so), then cancel.",
+            cancelled.Error);
+        var rotation = await Rotations.GetAsync(session.AccountId, rotationId);
+        Assert.True(rotation!.IsActive);
+        Assert.True(rotation.HasOrphanAtProvider);
+        Assert.Equal(0, Requests("DELETE", $"/api/v1/keys/{ProviderRotationBodies.OpenRouterNewHash}"));
+    }
+
+    [Fact]
+    public async Task Delete_orphan_and_cancel_deletes_it_at_the_provider_then_cancels()
+    {
+        var (session, rotationId) = await OrphanedRotationAsync();
+
+        var result = await Provider.DeleteOrphanAndCancelAsync(session, rotationId, TestAccounts.Origin);
+
+        Assert.True(result.Succeeded, result.Message);
+        Assert.Equal("“PROD — OpenRouter — Created 2026-12-07” is gone at the provider, and the rotation is cancelled: the old key stays in use.", result.Message);
+        Assert.Equal(1, Requests("DELETE", $"/api/v1/keys/{ProviderRotationBodies.OpenRouterNewHash}"));
+        var rotation = await Rotations.GetAsync(session.AccountId, rotationId);
+        Assert.Equal(RotationStep.Cancelled, rotation!.Step);
+        Assert.False(rotation.IsActive);
+    }
+
+    [Fact]
+    public async Task Delete_orphan_and_cancel_keeps_the_rotation_when_the_delete_fails()
+    {
+        var (session, rotationId) = await OrphanedRotationAsync();
+        _fake.Reset();
+        _fake.Given(Request.Create().WithPath($"/api/v1/keys/{ProviderRotationBodies.OpenRouterNewHash}").UsingDelete())
+            .RespondWith(Response.Create().WithStatusCode(401).WithBody("""{"error":{"code":401,"message":"User not found."}}"""));
+
+        var result = await Provider.DeleteOrphanAndCancelAsync(session, rotationId, TestAccounts.Origin);
+
+        Assert.False(result.Succeeded);
+        Assert.EndsWith("The rotation is not cancelled.", result.Message, StringComparison.Ordinal);
+        var rotation = await Rotations.GetAsync(session.AccountId, rotationId);
+        Assert.True(rotation!.IsActive);
+        Assert.True(rotation.HasOrphanAtProvider);
+    }
+
+    [Fact]
+    public async Task An_orphan_deleted_by_hand_is_forgotten_and_then_the_rotation_cancels()
+    {
+        var (session, rotationId) = await OrphanedRotationAsync();
+
+        await Provider.ForgetOrphanAsync(session.AccountId, rotationId);
+        var cancelled = await Rotations.CancelAsync(session.AccountId, rotationId, TestAccounts.Origin);
+
+        Assert.True(cancelled.Succeeded, cancelled.Error);
+        Assert.Equal(0, Requests("DELETE", $"/api/v1/keys/{ProviderRotationBodies.OpenRouterNewHash}"));
+    }
+
     [Fact]
     public async Task Step_4_deletes_the_old_key_at_OpenRouter_by_its_stored_hash()
     {

@@ -98,11 +98,12 @@ public sealed class KeySpendTests : ComponentTestContext
     [Fact]
     public async Task KeyPage_ServiceWithoutASpendReading_SaysSo_WithoutAButton()
     {
-        var key = await AddKeyAsync(TestAccounts.NewKeyValue(), VaultEnvironment.Prod, "PROD — OpenAI — main");
+        // Groq documents no spend call (OpenAI's is per project: OpenAiKeySpendTests).
+        var key = (await Vault.AddKeyAsync(Session, new NewKeyInput("Groq", VaultEnvironment.Prod, "PROD — Groq — main", "gsk_GroqSpendValue0123456789abcdefWXYZ0123456789ab", "groq"), TestAccounts.Origin, acceptShapeWarning: true)).Key!;
 
         var page = Render<KeyDetailPage>(p => p.Add(k => k.KeyId, key.Id));
 
-        page.WaitForAssertion(() => Assert.Contains("cannot read OpenAI's spend", page.Find("[data-testid='spend-unavailable']").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+        page.WaitForAssertion(() => Assert.Contains("cannot read Groq's spend", page.Find("[data-testid='spend-unavailable']").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(15));
         Assert.DoesNotContain(page.FindAll("button"), b => b.TextContent.Contains("Read spend now", StringComparison.Ordinal));
     }
 

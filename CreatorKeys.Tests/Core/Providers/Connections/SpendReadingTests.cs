@@ -230,10 +230,14 @@ public sealed class SpendReadingTests
     {
         using var fake = new FakeProviders();
 
-        Assert.Equal(["elevenlabs", "openrouter"], fake.Spend.ReadableProviders.Order(StringComparer.Ordinal));
+        Assert.Equal(["elevenlabs", "openai", "openrouter"], fake.Spend.ReadableProviders.Order(StringComparer.Ordinal));
+        Assert.True(fake.Spend.ReadsPerProject("openai"));
         var result = await fake.Spend.ReadAsync("openai", KeyFor("openai"));
+        var groq = await fake.Spend.ReadAsync("groq", KeyFor("groq"));
 
         Assert.Equal(KeyCheckOutcome.Unavailable, result.Outcome);
+        Assert.Contains("to your OpenAI admin key only", result.Message, StringComparison.Ordinal);
+        Assert.Equal(KeyCheckOutcome.Unavailable, groq.Outcome);
         Assert.Empty(fake.Server.LogEntries);
     }
 
