@@ -32,7 +32,7 @@ public sealed class NearCapNoticeService(
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             var query = db.KeySpends.AsNoTracking()
-                .Join(db.ApiKeys, s => s.KeyId, k => k.Id, (s, k) => new { Spend = s, k.Status, k.IsManagementKey, k.Label, k.ProviderName, k.Environment, k.MonthlyCapUsd })
+                .Join(db.ApiKeys, s => s.KeyId, k => k.Id, (s, k) => new { Spend = s, k.Status, k.IsManagementKey, k.Label, k.ProviderName, k.ProviderId, k.Environment, k.MonthlyCapUsd })
                 .Where(r => r.Status == KeyStatus.Current && !r.IsManagementKey);
             if (accountId is not null)
             {
@@ -40,7 +40,7 @@ public sealed class NearCapNoticeService(
             }
 
             rows = (await query.ToListAsync(cancellationToken))
-                .Select(r => new Candidate(r.Spend.AccountId, r.Spend.NearCapNoticeMonth, SpendStanding.From(r.Spend, r.Label, r.ProviderName, r.Environment, r.MonthlyCapUsd)))
+                .Select(r => new Candidate(r.Spend.AccountId, r.Spend.NearCapNoticeMonth, SpendStanding.From(r.Spend, r.Label, r.ProviderName, r.Environment, r.MonthlyCapUsd, r.ProviderId)))
                 .ToList();
         }
 

@@ -10,6 +10,13 @@ namespace CreatorKeys.Core.Providers.Connections;
 /// </summary>
 public interface IProviderProjectSpendReading
 {
+    /// <summary>
+    /// The providers whose kept figure is a project's, not the key's own: the dashboard, the reports and the emails say
+    /// so beside the figure. Read from kept rows without the service container, so listed here; a test checks it names
+    /// exactly the registered readings.
+    /// </summary>
+    static IReadOnlySet<string> ProjectWideProviders { get; } = new HashSet<string>(["openai"], StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The catalog id (<c>openai</c>); the same base address setting as the key check.</summary>
     string ProviderId { get; }
 

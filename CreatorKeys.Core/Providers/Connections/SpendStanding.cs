@@ -33,7 +33,8 @@ public sealed record SpendStanding(
     decimal Used,
     decimal? Limit,
     SpendPeriod Period,
-    DateTimeOffset ReadAt)
+    DateTimeOffset ReadAt,
+    bool ProjectWide = false)
 {
     /// <summary>From this share of its cap on, a key is flagged (dashboard, digest).</summary>
     public const double FlagShare = 0.8;
@@ -47,17 +48,19 @@ public sealed record SpendStanding(
     /// <summary>Whole percent used, for the bar (0 without a cap; may pass 100).</summary>
     public int Percent => Share is { } share ? (int)Math.Floor(share * 100) : 0;
 
-    public static SpendStanding From(KeySpend spend, string label, string providerName, VaultEnvironment environment, decimal? recordedCap)
+    /// <param name="providerId">The key's catalog id: a provider in <see cref="IProviderProjectSpendReading.ProjectWideProviders"/> reports a project's spend, and the words say so.</param>
+    public static SpendStanding From(KeySpend spend, string label, string providerName, VaultEnvironment environment, decimal? recordedCap, string? providerId = null)
     {
+        var projectWide = providerId is not null && IProviderProjectSpendReading.ProjectWideProviders.Contains(providerId);
         if (spend.ProviderLimit is { } limit)
         {
             return new(spend.KeyId, label, providerName, environment, spend.Unit, spend.UsedThisMonth, SpendBasis.ProviderLimit,
-                spend.UsedAgainstLimit ?? spend.UsedThisMonth, limit, spend.LimitPeriod, spend.ReadAt);
+                spend.UsedAgainstLimit ?? spend.UsedThisMonth, limit, spend.LimitPeriod, spend.ReadAt, projectWide);
         }
 
         return spend.Unit == SpendUnit.Dollars && recordedCap is { } cap && cap > 0
-            ? new(spend.KeyId, label, providerName, environment, spend.Unit, spend.UsedThisMonth, SpendBasis.RecordedCap, spend.UsedThisMonth, cap, SpendPeriod.Month, spend.ReadAt)
-            : new(spend.KeyId, label, providerName, environment, spend.Unit, spend.UsedThisMonth, SpendBasis.NoCap, spend.UsedThisMonth, null, SpendPeriod.Month, spend.ReadAt);
+            ? new(spend.KeyId, label, providerName, environment, spend.Unit, spend.UsedThisMonth, SpendBasis.RecordedCap, spend.UsedThisMonth, cap, SpendPeriod.Month, spend.ReadAt, projectWide)
+            : new(spend.KeyId, label, providerName, environment, spend.Unit, spend.UsedThisMonth, SpendBasis.NoCap, spend.UsedThisMonth, null, SpendPeriod.Month, spend.ReadAt, projectWide);
     }
 
     /// <summary>"Spent $12.40 of $20 this month", "12,400 of 100,000 characters this month", "Spent $12.40 this month".</summary>
@@ -92,8 +95,13 @@ public sealed record SpendStanding(
         _ => "no cap set",
     };
 
-    /// <summary>"Spent $12.40 of $20 this month (as of 14:05), against the monthly cap recorded on this key."</summary>
-    public string Sentence(string asOf) => $"{Figure} (as of {asOf}), {Against}.";
+    /// <summary>
+    /// "Spent $12.40 of $20 this month (as of 14:05), against the monthly cap recorded on this key." A project's figure
+    /// (OpenAI) says whose spend it is: "… this month by the whole OpenAI project (every key in it) (as of …)".
+    /// </summary>
+    public string Sentence(string asOf) => ProjectWide
+        ? $"{Figure} by the whole {ProviderName} project, every key in it (as of {asOf}), {Against}."
+        : $"{Figure} (as of {asOf}), {Against}.";
 
     /// <summary>"62% of its cap used" / "over its cap: 104%" / "no cap set", for an accessible name or a list.</summary>
     public string ShareWords => Share is null

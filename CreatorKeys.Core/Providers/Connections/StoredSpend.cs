@@ -189,9 +189,9 @@ public sealed class StoredSpend(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var row = await db.KeySpends.AsNoTracking()
             .Where(s => s.KeyId == keyId && s.AccountId == accountId)
-            .Join(db.ApiKeys.Where(k => k.AccountId == accountId), s => s.KeyId, k => k.Id, (s, k) => new { Spend = s, k.Label, k.ProviderName, k.Environment, k.MonthlyCapUsd })
+            .Join(db.ApiKeys.Where(k => k.AccountId == accountId), s => s.KeyId, k => k.Id, (s, k) => new { Spend = s, k.Label, k.ProviderName, k.ProviderId, k.Environment, k.MonthlyCapUsd })
             .SingleOrDefaultAsync(cancellationToken);
-        return row is null ? null : SpendStanding.From(row.Spend, row.Label, row.ProviderName, row.Environment, row.MonthlyCapUsd);
+        return row is null ? null : SpendStanding.From(row.Spend, row.Label, row.ProviderName, row.Environment, row.MonthlyCapUsd, row.ProviderId);
     }
 
     /// <summary>The keys in use nearest (or over) their cap, worst first, at most <paramref name="take"/>: one bounded query, never one per key.</summary>
@@ -211,7 +211,7 @@ public sealed class StoredSpend(
         // A plain join (no subquery over ApiKeys), so the reminder check's plan tests tell this query from its own.
         var rows = await db.KeySpends.AsNoTracking()
             .Where(s => s.AccountId == accountId)
-            .Join(db.ApiKeys, s => s.KeyId, k => k.Id, (s, k) => new { Spend = s, k.AccountId, k.Status, k.Label, k.ProviderName, k.Environment, k.MonthlyCapUsd })
+            .Join(db.ApiKeys, s => s.KeyId, k => k.Id, (s, k) => new { Spend = s, k.AccountId, k.Status, k.Label, k.ProviderName, k.ProviderId, k.Environment, k.MonthlyCapUsd })
             .Where(r => r.AccountId == accountId && r.Status == KeyStatus.Current)
             .OrderByDescending(r => r.Spend.ProviderLimit != null
                 ? ((double)r.Spend.ProviderLimit > 0 ? (double)(r.Spend.UsedAgainstLimit ?? r.Spend.UsedThisMonth) / (double)r.Spend.ProviderLimit : 0)
@@ -221,7 +221,7 @@ public sealed class StoredSpend(
             .ThenBy(r => r.Label)
             .Take(take)
             .ToListAsync(cancellationToken);
-        return rows.Select(r => SpendStanding.From(r.Spend, r.Label, r.ProviderName, r.Environment, r.MonthlyCapUsd)).ToList();
+        return rows.Select(r => SpendStanding.From(r.Spend, r.Label, r.ProviderName, r.Environment, r.MonthlyCapUsd, r.ProviderId)).ToList();
     }
 
     /// <summary>Two or three words for the activity log.</summary>

@@ -117,6 +117,10 @@ public sealed class OpenAiSpendTests : IAsyncLifetime
 
         var kept = await Spend.LatestAsync(session.AccountId, key.Id);
         Assert.Equal((SpendBasis.RecordedCap, 8.5m, 50m), (kept!.Basis, kept.Used, kept.Limit));
+        // Wherever the kept figure is shown again (dashboard, digest, near-cap email), it says it is the project's.
+        Assert.True(kept.ProjectWide);
+        Assert.Equal("Spent $8.50 of $50 this month by the whole OpenAI project, every key in it (as of 14:05), against the monthly cap recorded on this key.", kept.Sentence("14:05"));
+        Assert.True(Assert.Single(await Spend.WorstAsync(session.AccountId)).ProjectWide);
 
         // The admin key's use is in the activity log, by name, never its value.
         var activity = await _host.Services.GetRequiredService<ActivityService>().ListRecentAsync(session.AccountId, 50);
@@ -125,6 +129,13 @@ public sealed class OpenAiSpendTests : IAsyncLifetime
         Assert.Contains(activity, e => e.Action == ActivityAction.SpendRead);
         Assert.DoesNotContain(activity, e => (e.TargetName ?? "").Contains(AdminValue, StringComparison.Ordinal));
         Assert.DoesNotContain(_openAi.LogEntries, e => e.RequestMessage.Url.Contains(AdminValue, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ProjectWideProviders_AreExactlyTheRegisteredProjectReadings()
+    {
+        var registered = _host.Services.GetServices<IProviderProjectSpendReading>().Select(r => r.ProviderId).Order(StringComparer.Ordinal);
+        Assert.Equal(registered, IProviderProjectSpendReading.ProjectWideProviders.Order(StringComparer.Ordinal));
     }
 
     [Fact]
