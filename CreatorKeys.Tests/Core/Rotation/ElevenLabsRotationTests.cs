@@ -4,6 +4,7 @@ using CreatorKeys.Core.Rotation;
 using CreatorKeys.Core.Vault;
 using CreatorKeys.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -15,13 +16,14 @@ namespace CreatorKeys.Tests.Core.Rotation;
 /// (<see cref="ProviderRotationBodies"/>): create with a typed character limit and the old key's permissions, read it
 /// back, delete the old key; single-seat accounts told plainly; a create that got no answer is never sent twice.
 /// </summary>
-public sealed class ElevenLabsRotationTests : IAsyncLifetime
+public sealed class ElevenLabsRotationTests : IAsyncLifetime, IDisposable
 {
     private const string AdminValue = "sk_a0a1a2a3a4a5a6a7a8a9aaabacadaeaf0a1a2a3a4a5a6a7a";
     private const string OldValue = "sk_0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6071";
     private const string Label = "PROD — ElevenLabs — Created 2026-12-07";
     private const string KeysPath = "/v1/service-accounts/sa_user_123/api-keys";
     private readonly WireMockServer _fake = WireMockServer.Start();
+    private readonly LogCapture _logs = new();
     private CoreHost _host = null!;
 
     public async Task InitializeAsync() => _host = await CoreHost.StartAsync(
@@ -30,7 +32,10 @@ public sealed class ElevenLabsRotationTests : IAsyncLifetime
             [$"{ProviderConnectionOptions.Section}:elevenlabs:BaseAddress"] = _fake.Url + "/",
             [$"{ProviderConnectionOptions.Section}:RetryDelayMilliseconds"] = "0",
             ["CreatorKeys:Accounts:Registration"] = "Open",
-        });
+        },
+        extraServices: services => services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(_logs)));
+
+    public void Dispose() => _logs.Dispose();
 
     public async Task DisposeAsync()
     {
@@ -95,6 +100,14 @@ public sealed class ElevenLabsRotationTests : IAsyncLifetime
         Assert.Equal((ProviderRotationBodies.ElevenLabsNewKeyId, "sa_user_123"), (fresh.ProviderKeyId, fresh.ProviderProjectId));
         Assert.False(fresh.CapSetAtProvider); // a character limit is not the key's dollar cap: never marked as if it were
         Assert.Equal(ProviderRotationBodies.ElevenLabsNewValue, await _host.Vault.CopyAsync(session, fresh.Id, TestAccounts.Origin));
+
+        // At Trace (HttpClient's own logging writes every request's address): no value in any line or any address.
+        Assert.Contains(_logs.Lines, l => l.Contains(KeysPath, StringComparison.Ordinal));
+        foreach (var value in new[] { AdminValue, OldValue, ProviderRotationBodies.ElevenLabsNewValue })
+        {
+            Assert.DoesNotContain(_logs.Lines, l => l.Contains(value, StringComparison.Ordinal));
+            Assert.DoesNotContain(_fake.LogEntries, e => e.RequestMessage.Url.Contains(value, StringComparison.Ordinal));
+        }
     }
 
     [Fact]

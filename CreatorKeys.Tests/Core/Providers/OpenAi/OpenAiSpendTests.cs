@@ -4,6 +4,7 @@ using CreatorKeys.Core.Providers.Connections;
 using CreatorKeys.Core.Vault;
 using CreatorKeys.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -15,21 +16,26 @@ namespace CreatorKeys.Tests.Core.Providers.OpenAi;
 /// answering with the documented <c>GET /v1/organization/costs</c> pages; the confirm-it's-you window, the activity
 /// entry, the figure kept; refused, 429 with Retry-After, 5xx retried once, malformed answers, and what is missing.
 /// </summary>
-public sealed class OpenAiSpendTests : IAsyncLifetime
+public sealed class OpenAiSpendTests : IAsyncLifetime, IDisposable
 {
     private const string AdminValue = "sk-admin-OpenAiSpendAdmin0123456789abcdefWXYZ";
     private const string KeyValue = "sk-proj-OpenAiSpendKey0123456789abcdefWXYZ";
     private const string Project = "proj_abc";
     private const string CostsPath = "/v1/organization/costs";
     private readonly WireMockServer _openAi = WireMockServer.Start();
+    private readonly LogCapture _logs = new();
     private CoreHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await CoreHost.StartAsync(new Dictionary<string, string?>
-    {
-        [$"{ProviderConnectionOptions.Section}:openai:BaseAddress"] = _openAi.Url + "/",
-        ["CreatorKeys:Accounts:Registration"] = "Open",
-        [$"{ProviderConnectionOptions.Section}:RetryDelayMilliseconds"] = "0",
-    });
+    public async Task InitializeAsync() => _host = await CoreHost.StartAsync(
+        new Dictionary<string, string?>
+        {
+            [$"{ProviderConnectionOptions.Section}:openai:BaseAddress"] = _openAi.Url + "/",
+            ["CreatorKeys:Accounts:Registration"] = "Open",
+            [$"{ProviderConnectionOptions.Section}:RetryDelayMilliseconds"] = "0",
+        },
+        extraServices: services => services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(_logs)));
+
+    public void Dispose() => _logs.Dispose();
 
     public async Task DisposeAsync()
     {
@@ -129,6 +135,10 @@ public sealed class OpenAiSpendTests : IAsyncLifetime
         Assert.Contains(activity, e => e.Action == ActivityAction.SpendRead);
         Assert.DoesNotContain(activity, e => (e.TargetName ?? "").Contains(AdminValue, StringComparison.Ordinal));
         Assert.DoesNotContain(_openAi.LogEntries, e => e.RequestMessage.Url.Contains(AdminValue, StringComparison.Ordinal));
+
+        // At Trace (HttpClient's own logging writes every request's address): neither value in any line.
+        Assert.Contains(_logs.Lines, l => l.Contains(CostsPath, StringComparison.Ordinal));
+        Assert.DoesNotContain(_logs.Lines, l => l.Contains(AdminValue, StringComparison.Ordinal) || l.Contains(KeyValue, StringComparison.Ordinal));
     }
 
     [Fact]
