@@ -87,12 +87,16 @@ public sealed record InventorySpend(SpendUnit Unit, decimal UsedThisMonth, DateT
 
     public SpendPeriod Period { get; init; } = SpendPeriod.Month;
 
+    /// <summary>The figure is the key's project's, every key in it (OpenAI), not the key's own.</summary>
+    public bool ProjectWide { get; init; }
+
     public static InventorySpend From(SpendStanding standing) => new(standing.Unit, standing.UsedThisMonth, standing.ReadAt)
     {
         Basis = standing.Basis,
         ComparedWith = standing.Limit,
         Used = standing.Used,
         Period = standing.Period,
+        ProjectWide = standing.ProjectWide,
     };
 }
 
@@ -132,11 +136,14 @@ public static class ReportText
 
     public static string Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "";
 
-    /// <summary>"12.4 USD (as of 2026-12-07 14:05 UTC)", "12400 characters (as of …)", or empty when never read.</summary>
+    /// <summary>
+    /// "12.4 USD (as of 2026-12-07 14:05 UTC)", "12400 characters (as of …)", "8.5 USD by the whole project (as of …)"
+    /// for a project's figure (OpenAI), or empty when never read.
+    /// </summary>
     public static string Spent(InventorySpend? spent) => spent is null
         ? ""
         : string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{(spent.Unit == SpendUnit.Characters ? decimal.Round(spent.UsedThisMonth, 0).ToString("0", System.Globalization.CultureInfo.InvariantCulture) + " characters" : Money(decimal.Round(spent.UsedThisMonth, 2)) + " USD")} (as of {spent.ReadAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC)");
+            $"{(spent.Unit == SpendUnit.Characters ? decimal.Round(spent.UsedThisMonth, 0).ToString("0", System.Globalization.CultureInfo.InvariantCulture) + " characters" : Money(decimal.Round(spent.UsedThisMonth, 2)) + " USD")}{(spent.ProjectWide ? " by the whole project" : "")} (as of {spent.ReadAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC)");
 
     /// <summary>What the report says in a management key's workflows cell: nobody's workflow uses it, CreatorKeys does.</summary>
     public const string ManagementKey = "management key — used only by CreatorKeys for the provider's API";

@@ -68,10 +68,10 @@ public sealed class InventoryReportService(
             .ToListAsync(cancellationToken);
         // The last spend figures kept for the account's keys (numbers and their date; no vault needed), set against the
         // key's cap by the dashboard's rule.
-        var caps = keys.ToDictionary(k => k.Id, k => k.MonthlyCapUsd);
+        var caps = keys.ToDictionary(k => k.Id, k => (k.MonthlyCapUsd, k.ProviderId));
         var spent = (await db.KeySpends.AsNoTracking().Where(s => s.AccountId == accountId).ToListAsync(cancellationToken))
             .Where(s => caps.ContainsKey(s.KeyId))
-            .ToDictionary(s => s.KeyId, s => InventorySpend.From(SpendStanding.From(s, "", "", default, caps[s.KeyId])));
+            .ToDictionary(s => s.KeyId, s => InventorySpend.From(SpendStanding.From(s, "", "", default, caps[s.KeyId].MonthlyCapUsd, caps[s.KeyId].ProviderId)));
         var workflowsByKey = uses.GroupBy(u => u.KeyId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(u => u.Name).Distinct().Order(StringComparer.OrdinalIgnoreCase).ToList());
 
         var today = RotationSchedule.DayOf(time.GetUtcNow(), timeZone);

@@ -127,6 +127,9 @@ public sealed class OpenAiSpendTests : IAsyncLifetime, IDisposable
         Assert.True(kept.ProjectWide);
         Assert.Equal("Spent $8.50 of $50 this month by the whole OpenAI project, every key in it (as of 14:05), against the monthly cap recorded on this key.", kept.Sentence("14:05"));
         Assert.True(Assert.Single(await Spend.WorstAsync(session.AccountId)).ProjectWide);
+        var report = await _host.Services.GetRequiredService<CreatorKeys.Core.Reports.InventoryReportService>().BuildAsync(session.AccountId, new CreatorKeys.Core.Reports.InventoryFilter());
+        var row = Assert.Single(report.Rows, r => r.KeyId == key.Id);
+        Assert.StartsWith("8.5 USD by the whole project (as of ", CreatorKeys.Core.Reports.InventoryExports.CsvCells(row)[6], StringComparison.Ordinal);
 
         // The admin key's use is in the activity log, by name, never its value.
         var activity = await _host.Services.GetRequiredService<ActivityService>().ListRecentAsync(session.AccountId, 50);
