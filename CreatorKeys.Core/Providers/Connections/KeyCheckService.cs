@@ -80,7 +80,7 @@ public sealed partial class KeyCheckService(
         {
             var answer = new ProviderAnswer(response.StatusCode, await ReadJsonAsync(response, cancellationToken));
             var verdict = check.Read(answer) ?? ByStatus(response.StatusCode);
-            var retryAfter = verdict.Outcome == KeyCheckOutcome.TooManyChecks ? RetryAfter(response) : null;
+            var retryAfter = verdict.Outcome == KeyCheckOutcome.TooManyChecks ? RetryAfter(response, time.GetUtcNow()) : null;
             LogChecked(logger, check.ProviderId, verdict.Outcome, (int)response.StatusCode);
             return Result(providerId, verdict.Outcome, Words(name, verdict, retryAfter, response.StatusCode), (int)response.StatusCode, retryAfter);
         }
@@ -117,7 +117,8 @@ public sealed partial class KeyCheckService(
         };
     }
 
-    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    /// <summary>The wait a 429 asks for (Retry-After as seconds or as a date, never negative); null when it names none. Shared by the spend readings.</summary>
+    internal static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
     {
         if (response.Headers.RetryAfter?.Delta is { } delta)
         {
@@ -126,7 +127,7 @@ public sealed partial class KeyCheckService(
 
         if (response.Headers.RetryAfter?.Date is { } date)
         {
-            var wait = date - time.GetUtcNow();
+            var wait = date - now;
             return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
         }
 

@@ -61,19 +61,10 @@ public sealed partial class SpendService(
         }
 
         var address = new Uri(options.Value.BaseAddressFor(reading.ProviderId, reading.DocumentedBaseAddress), reading.Path);
-        using var request = new HttpRequestMessage(HttpMethod.Get, address);
-        reading.Authorize(request.Headers, key);
-        request.Headers.Accept.ParseAdd("application/json");
-
-        HttpResponseMessage response;
-        try
+        var (response, failed) = await SendAsync(reading.ProviderId, address, headers => reading.Authorize(headers, key), cancellationToken);
+        if (response is null)
         {
-            response = await httpClients.CreateClient(KeyCheckService.HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        }
-        catch (Exception error) when (!cancellationToken.IsCancellationRequested && error is HttpRequestException or TimeoutRejectedException or OperationCanceledException)
-        {
-            LogNoAnswer(logger, reading.ProviderId, error.GetType().Name);
-            return Result(providerId, KeyCheckOutcome.NoAnswer, $"{name} did not answer. Try again in a few minutes.");
+            return Result(providerId, failed!.Value, $"{name} did not answer. Try again in a few minutes.");
         }
 
         using (response)
@@ -85,7 +76,7 @@ public sealed partial class SpendService(
                 verdict = SpendVerdict.Unexpected;
             }
 
-            var retryAfter = verdict.Outcome == KeyCheckOutcome.TooManyChecks ? RetryAfter(response) : null;
+            var retryAfter = verdict.Outcome == KeyCheckOutcome.TooManyChecks ? KeyCheckService.RetryAfter(response, time.GetUtcNow()) : null;
             LogRead(logger, reading.ProviderId, verdict.Outcome, (int)response.StatusCode);
             return Result(providerId, verdict.Outcome, Words(name, verdict, retryAfter, (int)response.StatusCode), verdict.Figures, (int)response.StatusCode, retryAfter);
         }
@@ -143,7 +134,7 @@ public sealed partial class SpendService(
                 var verdict = read.DecideByStatus ? ByStatus(status) : read.Verdict;
                 if (verdict is not null)
                 {
-                    var retryAfter = verdict.Outcome == KeyCheckOutcome.TooManyChecks ? RetryAfter(response) : null;
+                    var retryAfter = verdict.Outcome == KeyCheckOutcome.TooManyChecks ? KeyCheckService.RetryAfter(response, time.GetUtcNow()) : null;
                     LogRead(logger, reading.ProviderId, verdict.Outcome, status);
                     var words = verdict.Outcome == KeyCheckOutcome.Refused
                         ? $"Refused by {name}: the admin key was revoked, deleted or mistyped, or it is not an admin key, so it reports no spend."
@@ -203,22 +194,6 @@ public sealed partial class SpendService(
             : $"Too many requests: {name} asks you to wait a little before reading again.",
         _ => $"{name} answered in a way CreatorKeys does not recognise (HTTP {status}), so no figure was kept. Check the spend on {name}'s own billing page.",
     };
-
-    private TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        if (response.Headers.RetryAfter?.Delta is { } delta)
-        {
-            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-        }
-
-        if (response.Headers.RetryAfter?.Date is { } date)
-        {
-            var wait = date - time.GetUtcNow();
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-        }
-
-        return null;
-    }
 
     private SpendReadResult Result(string providerId, KeyCheckOutcome outcome, string message, SpendFigures? figures = null, int? status = null, TimeSpan? retryAfter = null) =>
         new(providerId, outcome, message, time.GetUtcNow(), figures, status, retryAfter);
