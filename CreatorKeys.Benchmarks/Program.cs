@@ -59,6 +59,9 @@ public static class BenchmarkProgram
                 case "--accounts":
                     options = options with { ManyAccounts = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) };
                     break;
+                case "--seeded":
+                    options = options with { SeededFolder = args[i + 1] };
+                    break;
                 case "--app":
                     options = options with { PublishedApp = args[i + 1] };
                     break;

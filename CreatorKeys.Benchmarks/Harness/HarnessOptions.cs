@@ -65,6 +65,13 @@ public sealed record HarnessOptions
     public string? PublishedApp { get; init; }
 
     /// <summary>
+    /// A folder made by <c>seed &lt;folder&gt; 10000</c> (SQLite) to copy for the pages and memory parts instead of seeding
+    /// one (about 3 minutes at 10,000 keys): for measuring a change again and again. The unlock and export lines, which
+    /// need the seeder, are then left out.
+    /// </summary>
+    public string? SeededFolder { get; init; }
+
+    /// <summary>
     /// The database measured (<c>--database sqlite|postgresql</c>): SQLite files as shipped, or a throwaway PostgreSQL
     /// cluster started for the run (<see cref="BenchmarkDatabase"/>).
     /// </summary>

@@ -98,7 +98,10 @@ public sealed class InventoryReportService(
             .ThenBy(r => r.Status)
             .ThenBy(r => r.Label, StringComparer.OrdinalIgnoreCase)
             .ToList();
-        return new InventoryReport(account, time.GetUtcNow(), today, InventoryFilter.All, Summarise(all, today, keys.Select(k => (k.ProviderId, k.ProviderName)).ToList()), rows);
+        return new InventoryReport(account, time.GetUtcNow(), today, InventoryFilter.All, Summarise(all, today, keys.Select(k => (k.ProviderId, k.ProviderName)).ToList()), rows)
+        {
+            Providers = [.. rows.Select(r => r.Provider).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)],
+        };
     }
 
     private static ReportStatus ToReportStatus(KeyStatus status) => status switch

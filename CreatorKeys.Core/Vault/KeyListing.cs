@@ -24,8 +24,35 @@ public sealed record KeyListQuery(VaultEnvironment Environment, KeyListStatus St
     public const int MaxPageSize = 200;
 }
 
+/// <summary>Where a page of a long list stands, for the pager under it: "Showing 26–50 of 10,000".</summary>
+public interface IListPage
+{
+    /// <summary>How many rows match in all.</summary>
+    int Total { get; }
+
+    /// <summary>The page shown (0-based).</summary>
+    int Page { get; }
+
+    int PageCount { get; }
+
+    /// <summary>The 1-based position of the first row shown; 0 when there is none.</summary>
+    int FirstRow { get; }
+
+    int LastRow { get; }
+}
+
+/// <summary>A page of <paramref name="Shown"/> rows of a list already in memory (the reports table).</summary>
+public sealed record ListPage(int Total, int Page, int PageSize, int Shown) : IListPage
+{
+    public int PageCount => Total == 0 ? 1 : (Total + PageSize - 1) / PageSize;
+
+    public int FirstRow => Shown == 0 ? 0 : (Page * PageSize) + 1;
+
+    public int LastRow => (Page * PageSize) + Shown;
+}
+
 /// <summary>A page of keys and how many match in all. <see cref="Page"/> is the page actually returned (0-based).</summary>
-public sealed record KeyListPage(IReadOnlyList<KeySummary> Keys, int Total, int Page, int PageSize)
+public sealed record KeyListPage(IReadOnlyList<KeySummary> Keys, int Total, int Page, int PageSize) : IListPage
 {
     public int PageCount => Total == 0 ? 1 : (Total + PageSize - 1) / PageSize;
 

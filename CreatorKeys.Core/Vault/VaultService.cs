@@ -274,7 +274,11 @@ public sealed class VaultService(
             keys = keys.Where(k => k.Environment == only);
         }
 
-        return await PageOfAsync(keys, q => q.OrderBy(k => k.DueOn).ThenBy(k => EF.Functions.Collate(k.Label, "NOCASE")).ThenBy(k => k.Id), page, pageSize, cancellationToken);
+        // How many there are, from the counts the database keeps (a few rows), not by counting the keys: at 10,000 keys
+        // the rotation page's three counts (all, DEV, STAGING) were a third of its server time.
+        var counts = await StoredCountsAsync(db, accountId, cancellationToken);
+        var total = counts.Where(c => c.Status == KeyStatus.Current && (environment is null || c.Environment == environment)).Sum(c => c.Count);
+        return await PageOfAsync(keys, q => q.OrderBy(k => k.DueOn).ThenBy(k => EF.Functions.Collate(k.Label, "NOCASE")).ThenBy(k => k.Id), page, pageSize, cancellationToken, total);
     }
 
     /// <summary>How many keys <paramref name="keys"/> holds, and page <paramref name="page"/> of them in <paramref name="order"/> (0-based; past the end, the last page).</summary>

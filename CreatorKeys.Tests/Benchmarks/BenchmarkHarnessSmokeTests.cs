@@ -45,6 +45,34 @@ public sealed class BenchmarkHarnessSmokeTests
     }
 
     /// <summary>
+    /// <c>--seeded &lt;folder&gt;</c>, for measuring a change again without seeding: a folder that is not a seeded one is
+    /// refused with the command that makes one, before any app is started.
+    /// </summary>
+    [Fact]
+    public async Task RunAsync_SeededFolderWithoutADatabase_IsRefusedWithTheCommandThatMakesOne()
+    {
+        var empty = Directory.CreateTempSubdirectory("ck-bench-seeded-").FullName;
+        try
+        {
+            using var log = new StringWriter();
+            var options = HarnessOptions.Quick with
+            {
+                SeededFolder = empty,
+                Skip = new HashSet<string>(["micro", "vault", "circuits", "api", "accounts", "reminders"], StringComparer.OrdinalIgnoreCase),
+            };
+
+            var refused = await Assert.ThrowsAsync<ArgumentException>(() => BenchmarkHarness.RunAsync(options, log));
+
+            Assert.Contains($"seed {empty} 10000", refused.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("Vault page under load", log.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(empty, recursive: true);
+        }
+    }
+
+    /// <summary>
     /// <c>--database postgresql</c> at tiny sizes: a throwaway cluster of its own, the seeder writing through the app's
     /// provider seam (and its PostgreSQL copy path), the app started on it, the reminder check against PostgreSQL's own raw
     /// query — and the cluster stopped and deleted at the end. Browser pages (and the token API, skipped on PostgreSQL) are left to the run above.

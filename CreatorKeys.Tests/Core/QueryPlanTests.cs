@@ -123,6 +123,21 @@ public sealed class QueryPlanTests : IAsyncLifetime
         AssertNoScan(plans);
     }
 
+    [Fact]
+    public async Task DashboardSpendCard_StartsFromTheAccountsReadings_NotFromEveryKey()
+    {
+        var spend = _host.Services.GetRequiredService<CreatorKeys.Core.Providers.Connections.StoredSpend>();
+        var plans = await PlansOfAsync(async () => Assert.Empty(await spend.WorstAsync(_accountId)));
+
+        // The readings first (few), each one's key by its id: starting from the keys read all 10,000 of a big account's
+        // keys in use on every dashboard visit, to find none had a reading.
+        var worst = Assert.Single(plans, p => p.Sql.Contains("\"KeySpends\"", StringComparison.Ordinal));
+        Assert.StartsWith("SEARCH", worst.Plan[0], StringComparison.Ordinal);
+        Assert.Contains("IX_KeySpends_AccountId", worst.Plan[0], StringComparison.Ordinal);
+        Assert.Contains(worst.Plan, step => step.StartsWith("SEARCH", StringComparison.Ordinal) && step.Contains("sqlite_autoindex_ApiKeys_1 (Id=?)", StringComparison.Ordinal));
+        AssertNoScan(plans);
+    }
+
     /// <summary>A SCAN step reads a whole table or a whole index; a SEARCH step reads a range of one.</summary>
     private static void AssertNoScan(IReadOnlyList<QueryPlan> plans)
     {

@@ -69,6 +69,9 @@ public sealed class InventoryReportTests : IAsyncLifetime
         Assert.Equal(["DEV — OpenAI — play"], devOnly.Rows.Select(r => r.Label));
         // The summary stays the whole vault's: filtering to DEV does not make OpenAI "missing" its PROD key.
         Assert.Equal(["OpenAI (STAGING)"], devOnly.Summary.ProvidersMissingAnEnvironment);
+        // So does the page's list of services to filter by, worked out once with the kept report.
+        Assert.Equal(["Anthropic", "OpenAI"], devOnly.Providers);
+        Assert.Equal(["Anthropic", "OpenAI"], (await Reports.BuildAsync(_accountId, InventoryFilter.All)).Providers);
         Assert.Equal(2, (await Reports.BuildAsync(_accountId, new InventoryFilter(Provider: " openai "))).Rows.Count);
         Assert.Equal(["PROD — Anthropic — old"], (await Reports.BuildAsync(_accountId, new InventoryFilter(Status: ReportStatus.Retired))).Rows.Select(r => r.Label));
         Assert.Equal(["PROD — OpenAI — main"], (await Reports.BuildAsync(_accountId, new InventoryFilter(DueWithinDays: 30))).Rows.Select(r => r.Label));

@@ -1,8 +1,10 @@
 using CreatorKeys.Core.Audit;
+using CreatorKeys.Core.Data;
 using CreatorKeys.Core.Providers.Connections;
 using CreatorKeys.Core.Security;
 using CreatorKeys.Core.Vault;
 using CreatorKeys.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -123,6 +125,27 @@ public sealed class StoredSpendTests : IAsyncLifetime
         Assert.Equal("over its cap: 105% used", worst[0].ShareWords);
         Assert.Equal(uncapped.Id, (await Spend.WorstAsync(session.AccountId, take: 10))[^1].KeyId);
         Assert.Empty(await Spend.WorstAsync(other.AccountId));
+    }
+
+    [Fact]
+    public async Task WorstAsync_AReadingFiledUnderTheWrongAccount_NeverShowsAnotherAccountsKey()
+    {
+        // The query asks the account of the readings only (so SQLite starts from them, not from every key); the key's
+        // own account is still checked, so a reading that names another account's key shows nothing.
+        var (_, session, _) = await _host.SignUpAsync();
+        var key = await AddAsync(session, Value, "PROD — OpenRouter — mine", cap: 20);
+        OpenRouterAnswers(Value, 200, Usage(10m));
+        Assert.Equal(KeyCheckOutcome.Works, (await Spend.ReadAsync(session, key.Id, TestAccounts.Origin))!.Outcome);
+        var (_, other, _) = await _host.SignUpAsync(TestAccounts.OtherEmail);
+        await using (var db = await _host.Services.GetRequiredService<IDbContextFactory<CreatorKeysDbContext>>().CreateDbContextAsync())
+        {
+            var reading = await db.KeySpends.SingleAsync(s => s.KeyId == key.Id);
+            reading.AccountId = other.AccountId;
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Empty(await Spend.WorstAsync(other.AccountId));
+        Assert.Empty(await Spend.WorstAsync(session.AccountId));
     }
 
     [Fact]
