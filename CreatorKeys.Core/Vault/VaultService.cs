@@ -170,14 +170,9 @@ public sealed class VaultService(
     public async Task<IReadOnlyList<KeySummary>> ListVersionsAsync(string accountId, Guid keyId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var slot = await db.ApiKeys.Where(k => k.AccountId == accountId && k.Id == keyId).Select(k => (Guid?)k.SlotId).SingleOrDefaultAsync(cancellationToken);
-        if (slot is null)
-        {
-            return [];
-        }
-
+        // One query (the key's slot found in a subquery): every query of a page visit is a round trip on PostgreSQL.
         var versions = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.AccountId == accountId && k.SlotId == slot.Value)
+            .Where(k => k.AccountId == accountId && k.SlotId == db.ApiKeys.Where(o => o.Id == keyId && o.AccountId == accountId).Select(o => o.SlotId).FirstOrDefault())
             .Select(SummaryOf)
             .ToListAsync(cancellationToken);
         return versions.OrderByDescending(k => k.CreatedAt).ToList();
@@ -265,7 +260,8 @@ public sealed class VaultService(
     /// due date first of all), then by name; optionally of one environment. The rotation page lists
     /// a screenful at a time this way, never the whole vault. A page past the end returns the last one.
     /// </summary>
-    public async Task<KeyListPage> ListKeysByDueDateAsync(string accountId, int page = 0, int pageSize = KeyListQuery.DefaultPageSize, VaultEnvironment? environment = null, CancellationToken cancellationToken = default)
+    /// <param name="knownTotal">How many keys that is, when the caller has just read <see cref="CountKeysInUseAsync"/>; saves reading the counts again.</param>
+    public async Task<KeyListPage> ListKeysByDueDateAsync(string accountId, int page = 0, int pageSize = KeyListQuery.DefaultPageSize, VaultEnvironment? environment = null, int? knownTotal = null, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var keys = db.ApiKeys.AsNoTracking().Where(k => k.AccountId == accountId && k.Status == KeyStatus.Current);
@@ -276,10 +272,20 @@ public sealed class VaultService(
 
         // How many there are, from the counts the database keeps (a few rows), not by counting the keys: at 10,000 keys
         // the rotation page's three counts (all, DEV, STAGING) were a third of its server time.
-        var counts = await StoredCountsAsync(db, accountId, cancellationToken);
-        var total = counts.Where(c => c.Status == KeyStatus.Current && (environment is null || c.Environment == environment)).Sum(c => c.Count);
+        var total = knownTotal ?? InUse(await StoredCountsAsync(db, accountId, cancellationToken), environment);
         return await PageOfAsync(keys, q => q.OrderBy(k => k.DueOn).ThenBy(k => EF.Functions.Collate(k.Label, "NOCASE")).ThenBy(k => k.Id), page, pageSize, cancellationToken, total);
     }
+
+    /// <summary>How many keys in use (status Current; a replacement's new key not yet) each environment holds, from the kept counts.</summary>
+    public async Task<IReadOnlyDictionary<VaultEnvironment, int>> CountKeysInUseAsync(string accountId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var counts = await StoredCountsAsync(db, accountId, cancellationToken);
+        return VaultEnvironments.All.ToDictionary(e => e, e => InUse(counts, e));
+    }
+
+    private static int InUse(List<KeyCountRow> counts, VaultEnvironment? environment) =>
+        counts.Where(c => c.Status == KeyStatus.Current && (environment is null || c.Environment == environment)).Sum(c => c.Count);
 
     /// <summary>How many keys <paramref name="keys"/> holds, and page <paramref name="page"/> of them in <paramref name="order"/> (0-based; past the end, the last page).</summary>
     private static async Task<KeyListPage> PageOfAsync(IQueryable<ApiKey> keys, Func<IQueryable<ApiKey>, IOrderedQueryable<ApiKey>> order, int page, int pageSize, CancellationToken cancellationToken, int? knownTotal = null)

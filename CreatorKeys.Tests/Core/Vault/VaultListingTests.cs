@@ -68,6 +68,12 @@ public class VaultListingTests : IAsyncLifetime
         Assert.Equal(["PROD — OpenAI — fresh"], second.Keys.Select(k => k.Label));
         Assert.Equal(2, prodOnly.Total);
         Assert.Equal(["PROD — OpenAI — older", "PROD — OpenAI — fresh"], prodOnly.Keys.Select(k => k.Label));
+        // The totals come from the counts the database keeps; the rotation page reads them once and hands them over.
+        var inUse = await _host.Vault.CountKeysInUseAsync(session.AccountId);
+        Assert.Equal((2, 0, 1), (inUse[VaultEnvironment.Prod], inUse[VaultEnvironment.Staging], inUse[VaultEnvironment.Dev]));
+        Assert.Equal(3, (await _host.Vault.ListKeysByDueDateAsync(session.AccountId, knownTotal: inUse.Values.Sum())).Keys.Count);
+        var (_, other, _) = await _host.SignUpAsync("other@example.com");
+        Assert.All((await _host.Vault.CountKeysInUseAsync(other.AccountId)).Values, count => Assert.Equal(0, count));
     }
 
     [Fact]
