@@ -11,8 +11,11 @@ public sealed class ExportNameService(IDbContextFactory<CreatorKeysDbContext> db
     public async Task<(string Name, bool IsMock)?> GetAsync(string accountId, Guid keyId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var key = await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.AccountId == accountId && k.Id == keyId, cancellationToken);
-        return key is null ? null : (ExportNames.Of(key), key.IsMock);
+        // The four columns the answer needs, not the whole row (its ciphertext included) on every key page visit.
+        var key = await db.ApiKeys.AsNoTracking().Where(k => k.AccountId == accountId && k.Id == keyId)
+            .Select(k => new { k.ExportName, k.ProviderId, k.ProviderName, k.IsMock })
+            .SingleOrDefaultAsync(cancellationToken);
+        return key is null ? null : (key.ExportName ?? ExportNames.DefaultFor(key.ProviderId, key.ProviderName), key.IsMock);
     }
 
     /// <summary>The export names of the keys in use, by environment (for the "Missing in PROD" view and diffs).</summary>
