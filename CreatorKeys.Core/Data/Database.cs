@@ -181,6 +181,23 @@ public sealed class Database
     public static Task SecureDeleteOnAsync(DatabaseFacade database, CancellationToken cancellationToken = default) =>
         database.IsSqlite() ? database.ExecuteSqlRawAsync("PRAGMA secure_delete = ON;", cancellationToken) : Task.CompletedTask;
 
+    /// <summary>
+    /// PostgreSQL only: a read-only transaction in which the server compiles no query to machine code (JIT). For a
+    /// long query whose estimated cost is high but whose work is simple index lookups, compiling costs more than it
+    /// saves (the reminder check: docs/performance.md). Null on SQLite, which has no JIT; dispose it to end it.
+    /// </summary>
+    public static async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction?> BeginReadWithoutJitAsync(DatabaseFacade database, CancellationToken cancellationToken = default)
+    {
+        if (database.IsSqlite())
+        {
+            return null;
+        }
+
+        var transaction = await database.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
+        await database.ExecuteSqlRawAsync("SET LOCAL jit = off;", cancellationToken);
+        return transaction;
+    }
+
     /// <summary>SQLite only: folds the write-ahead log into the file and empties it (nothing to do on PostgreSQL).</summary>
     public static Task CheckpointAsync(DatabaseFacade database, CancellationToken cancellationToken = default) =>
         database.IsSqlite() ? database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken) : Task.CompletedTask;

@@ -46,6 +46,9 @@ public sealed class ReminderService(
         var withNews = new HashSet<string>(StringComparer.Ordinal);
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
+            // PostgreSQL would compile this query first (its estimated cost, one ledger lookup per due key, is far above
+            // jit_above_cost), which at a million keys cost more than the lookups themselves.
+            await using var noJit = await Database.BeginReadWithoutJitAsync(db.Database, cancellationToken);
             await foreach (var key in DueKeys(db, horizon, accountId)
                 // The latest reminder recorded for the key's current due date (see DueKeyPoint); written out in both passes
                 // because EF cannot look inside a method call.

@@ -21,8 +21,13 @@ public sealed record KeySummary(
     DateTimeOffset? DueNowSince = null,
     bool IsManagementKey = false,
     string? ProviderKeyId = null,
-    string? ProviderProjectId = null)
+    string? ProviderProjectId = null,
+    string? ExportName = null,
+    bool IsMock = false)
 {
+    /// <summary>The name programs read the key under: its own, or its service's default (<c>OPENAI_API_KEY</c>).</summary>
+    public string NameForPrograms => ExportName ?? ExportNames.DefaultFor(ProviderId, ProviderName);
+
     public bool IsCurrent => Status == KeyStatus.Current;
 
     public bool IsCompromised => CompromisedAt is not null || Status == KeyStatus.Compromised;

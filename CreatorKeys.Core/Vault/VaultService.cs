@@ -662,7 +662,7 @@ public sealed class VaultService(
 
     /// <summary>A key's summary as a query projection, so listings read no ciphertext; compiled once for loaded rows.</summary>
     private static readonly Expression<Func<ApiKey, KeySummary>> SummaryOf = k =>
-        new KeySummary(k.Id, k.ProviderId, k.ProviderName, k.Environment, k.Label, k.Hint, k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.IssuedAt, k.CreatedAt, k.UpdatedAt, k.SlotId, k.CompromisedAt, k.RotationDays, k.DueOn, k.DueNowSince, k.IsManagementKey, k.ProviderKeyId, k.ProviderProjectId);
+        new KeySummary(k.Id, k.ProviderId, k.ProviderName, k.Environment, k.Label, k.Hint, k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.IssuedAt, k.CreatedAt, k.UpdatedAt, k.SlotId, k.CompromisedAt, k.RotationDays, k.DueOn, k.DueNowSince, k.IsManagementKey, k.ProviderKeyId, k.ProviderProjectId, k.ExportName, k.IsMock);
 
     private static readonly Func<ApiKey, KeySummary> CompiledSummary = SummaryOf.Compile();
 

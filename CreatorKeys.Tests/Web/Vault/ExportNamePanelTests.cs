@@ -29,5 +29,10 @@ public sealed class ExportNamePanelTests : ComponentTestContext
 
         panel.WaitForAssertion(() => Assert.Contains("programs read this key as OPENAI_SHORTS_KEY", panel.Markup, StringComparison.Ordinal));
         Assert.Equal("OPENAI_SHORTS_KEY", (await names.GetAsync(Session.AccountId, second.Id))!.Value.Name);
+
+        // The panel starts from the key the page read (no query of its own); the page re-rendering it with that same,
+        // older copy of the key does not put the old name back.
+        panel.Render(p => p.Add(x => x.Key, second with { Label = second.Label }));
+        Assert.Equal("OPENAI_SHORTS_KEY", panel.Find("input").GetAttribute("value"));
     }
 }
