@@ -40,31 +40,27 @@ public sealed class ReminderService(
         var today = Today;
         var horizon = today.AddDays(RotationSchedule.FirstReminderDays);
 
-        // First pass: every key within reach of a reminder, three narrow columns, streamed and not kept: which accounts
-        // have something new today? On most checks (the repeat runs of a day) none has, and this is the whole check.
-        var considered = 0;
+        // First pass: which accounts have something new today? On most checks (the repeat runs of a day) none has, and this
+        // is the whole check. Decided in the database: the keys within reach of a reminder are counted, and the accounts of
+        // those whose latest reminder is not yet in the ledger are listed, so no key's row leaves the database. "Not yet in
+        // the ledger" is a NOT EXISTS the engine can run as one anti-join (PostgreSQL hashes the ledger once); a lookup of
+        // each key's latest recorded reminder was a sub-query per key, twice the raw scan at a million keys.
+        int considered;
         var withNews = new HashSet<string>(StringComparer.Ordinal);
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            // PostgreSQL would compile this query first (its estimated cost, one ledger lookup per due key, is far above
-            // jit_above_cost), which at a million keys cost more than the lookups themselves.
+            // PostgreSQL would compile these queries first when their estimated cost passes jit_above_cost (a few million
+            // keys), which costs more than it saves on a query run once.
             await using var noJit = await Database.BeginReadWithoutJitAsync(db.Database, cancellationToken);
-            await foreach (var key in DueKeys(db, horizon, accountId)
-                // The latest reminder recorded for the key's current due date (see DueKeyPoint); written out in both passes
-                // because EF cannot look inside a method call.
-                .Select(k => new DueKeyPoint(k.AccountId, k.DueOn!.Value,
-                    db.Reminders.Where(r => r.ApiKeyId == k.Id && r.DueOn == k.DueOn).Max(r => (int?)(
-                        r.Stage == ReminderStage.Upcoming ? (r.Step == RotationSchedule.FirstReminderDays ? 0 : 1)
-                        : r.Stage == ReminderStage.Due ? 2
-                        : 2 + r.Step))))
+            considered = await DueKeys(db, horizon, accountId).CountAsync(cancellationToken);
+            // The account of each key with news, made distinct here: on a repeat run there are none, and DISTINCT made
+            // SQLite walk every key in account order instead of only the due ones through the due-date index.
+            await foreach (var account in WithNews(db, DueKeys(db, horizon, accountId), today)
+                .Select(k => k.AccountId)
                 .AsAsyncEnumerable()
                 .WithCancellation(cancellationToken))
             {
-                considered++;
-                if (IsNew(key.DueOn, key.LatestRecorded, today))
-                {
-                    withNews.Add(key.AccountId);
-                }
+                withNews.Add(account);
             }
         }
 
@@ -126,9 +122,26 @@ public sealed class ReminderService(
         return accountId is null ? query : query.Where(k => k.AccountId == accountId);
     }
 
-    /// <summary>Whether a key due on <paramref name="dueOn"/> has a reminder today later than the latest one recorded.</summary>
-    private static bool IsNew(DateOnly dueOn, int? latestRecorded, DateOnly today) =>
-        RotationSchedule.StageOn(dueOn, today) is { } point && point.Order > (latestRecorded ?? -1);
+    /// <summary>
+    /// The keys of <paramref name="keys"/> (each due within the first-reminder horizon) whose reminder for
+    /// <paramref name="today"/> (<see cref="RotationSchedule.StageOn"/>) is later than anything the ledger holds for their
+    /// due date: no recorded reminder of the same due date reaches its <see cref="ReminderPoint.Order"/>. The point depends
+    /// on how far the due date is from today, so the condition reads in bands of due dates: more than 7 days ahead (the
+    /// 30-day reminder, which any recorded one reaches), up to 7 days ahead (reached by all but the 30-day one), due within
+    /// the last week (reached by "due" and "overdue"), and overdue by a week or more, where the weekly repeat number
+    /// (days overdue ÷ 7) is reached by an overdue reminder whose repeat n has due date + 7(n + 1) after today.
+    /// <c>ReminderServiceTests</c> holds this to <see cref="ReminderPoint.Order"/> day by day on both databases.
+    /// </summary>
+    internal static IQueryable<ApiKey> WithNews(CreatorKeysDbContext db, IQueryable<ApiKey> keys, DateOnly today)
+    {
+        var secondReminder = today.AddDays(RotationSchedule.SecondReminderDays);
+        var weekAgo = today.AddDays(-RotationSchedule.OverdueRepeatDays);
+        return keys.Where(k => !db.Reminders.Any(r => r.ApiKeyId == k.Id && r.DueOn == k.DueOn && (
+            k.DueOn > secondReminder
+            || (k.DueOn > today && !(r.Stage == ReminderStage.Upcoming && r.Step == RotationSchedule.FirstReminderDays))
+            || (k.DueOn > weekAgo && r.Stage != ReminderStage.Upcoming)
+            || (r.Stage == ReminderStage.Overdue && r.DueOn.AddDays((r.Step + 1) * RotationSchedule.OverdueRepeatDays) > today))));
+    }
 
     private async Task<(int Created, bool Queued)> CheckAccountAsync(string accountId, IReadOnlyList<DueKeyRow> keys, DateOnly today, RequestOrigin origin, CancellationToken cancellationToken)
     {
@@ -260,15 +273,6 @@ public sealed class ReminderService(
             notifier.Notify(accountId);
         }
     }
-
-    /// <summary>A key within reach of a reminder, with the <see cref="ReminderPoint.Order"/> of the latest reminder already recorded for its due date.</summary>
-    /// <summary>
-    /// The first pass's row: just enough to tell whether the key's account has anything new today. LatestRecorded is the
-    /// <see cref="ReminderPoint.Order"/> of the latest reminder the ledger holds for the key's current due date, looked up
-    /// in the ledger's unique index inside the key query (one row per key however many reminders it has had); in SQL,
-    /// 30 days before, 7 days before, due, then the weekly repeats.
-    /// </summary>
-    private readonly record struct DueKeyPoint(string AccountId, DateOnly DueOn, int? LatestRecorded);
 
     private sealed record DueKeyRow(Guid Id, string AccountId, string ProviderName, VaultEnvironment Environment, string Label, string Hint, DateOnly DueOn, int? LatestRecorded);
 }

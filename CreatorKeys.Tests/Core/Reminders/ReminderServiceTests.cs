@@ -333,6 +333,71 @@ public class ReminderServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FirstPass_TellsNewFromRecorded_InSql_AsReminderPointOrderDoes_OnEveryDayAroundTheDueDate()
+    {
+        // The first pass decides "anything new?" in the database (ReminderService.WithNews); the second pass and the digest
+        // use ReminderPoint.Order in C#. The two must agree on every day from the first reminder to weeks overdue, for a
+        // ledger holding nothing, the reminder before today's, today's, and a later one (a clock that went back).
+        var today = Reminders.Today;
+        var offsets = Enumerable.Range(-45, 45 + RotationSchedule.FirstReminderDays + 1).ToList();
+        var keys = new List<(Guid Id, DateOnly DueOn, int Order)>();
+        foreach (var offset in offsets)
+        {
+            var key = await AddKeyAsync(VaultEnvironment.Dev, daysOld: 0);
+            var dueOn = today.AddDays(offset);
+            await using var db = await Db();
+            await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(set => set.SetProperty(k => k.DueOn, dueOn));
+            keys.Add((key.Id, dueOn, RotationSchedule.StageOn(dueOn, today)!.Value.Order));
+        }
+
+        foreach (int? recordedDelta in new int?[] { null, -1, 0, 1 })
+        {
+            await using (var db = await Db())
+            {
+                await db.Reminders.ExecuteDeleteAsync();
+                foreach (var (id, dueOn, order) in keys)
+                {
+                    // A reminder of an earlier due date (before the key's policy changed) never counts for the current one.
+                    db.Reminders.Add(LedgerRow(id, dueOn.AddDays(-90), 9));
+                    if (recordedDelta is { } delta && order + delta >= 0)
+                    {
+                        db.Reminders.Add(LedgerRow(id, dueOn, order + delta));
+                    }
+                }
+
+                await db.SaveChangesAsync();
+            }
+
+            await using (var db = await Db())
+            {
+                var horizon = today.AddDays(RotationSchedule.FirstReminderDays);
+                var withNews = (await ReminderService.WithNews(db, db.ApiKeys.Where(k => k.AccountId == _accountId && k.DueOn <= horizon), today)
+                    .Select(k => k.Id).ToListAsync()).ToHashSet();
+                // New exactly when today's reminder is later than the latest recorded: with nothing or the one before recorded.
+                var expected = recordedDelta is null or < 0 ? keys.Select(k => k.Id).ToHashSet() : [];
+                Assert.True(expected.SetEquals(withNews),
+                    $"Ledger at order{(recordedDelta is null ? " (nothing)" : $" {recordedDelta:+0;-0;+0}")}: wrongly new on days "
+                    + string.Join(", ", keys.Where(k => withNews.Contains(k.Id) && !expected.Contains(k.Id)).Select(k => k.DueOn.DayNumber - today.DayNumber))
+                    + "; wrongly not new on days "
+                    + string.Join(", ", keys.Where(k => !withNews.Contains(k.Id) && expected.Contains(k.Id)).Select(k => k.DueOn.DayNumber - today.DayNumber)));
+            }
+        }
+
+        Reminder LedgerRow(Guid keyId, DateOnly dueOn, int order)
+        {
+            var point = order switch
+            {
+                0 => new ReminderPoint(ReminderStage.Upcoming, RotationSchedule.FirstReminderDays),
+                1 => new ReminderPoint(ReminderStage.Upcoming, RotationSchedule.SecondReminderDays),
+                2 => new ReminderPoint(ReminderStage.Due, 0),
+                _ => new ReminderPoint(ReminderStage.Overdue, order - 2),
+            };
+            Assert.Equal(order, point.Order);
+            return new Reminder { Id = Guid.NewGuid(), AccountId = _accountId, ApiKeyId = keyId, DueOn = dueOn, Stage = point.Stage, Step = point.Step, CreatedAt = _host.Time.GetUtcNow() };
+        }
+    }
+
+    [Fact]
     public async Task Digest_AlsoListsKeysStillOverdue_BetweenTheirWeeklyRepeats()
     {
         await AddKeyAsync(VaultEnvironment.Prod, daysOld: 92, provider: "OpenAI");
