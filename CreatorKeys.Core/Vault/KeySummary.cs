@@ -57,3 +57,9 @@ public sealed record KeyChangeResult(KeySummary? Key, IReadOnlyDictionary<string
 
     public static KeyChangeResult NeedsConfirmation(string shapeWarning) => new(null, new Dictionary<string, string>(), []) { ShapeWarning = shapeWarning };
 }
+
+/// <summary>
+/// A key's page from the database (<see cref="VaultService.ReadKeyAsync"/>): every version of its slot, newest first
+/// (empty when the account has no such key), and the key's last kept check verdict and spend figures, if any.
+/// </summary>
+public sealed record KeyDetails(IReadOnlyList<KeySummary> Versions, Providers.Connections.KeyCheckRecord? LastCheck, Providers.Connections.KeySpend? Spend);

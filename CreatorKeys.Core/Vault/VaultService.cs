@@ -164,18 +164,49 @@ public sealed class VaultService(
     }
 
     /// <summary>
-    /// A key and every version of its slot (the keys it replaced and that replaced it), newest first; empty when
-    /// the account has no such key. Reads the slot's rows only, by its index, not the whole vault.
+    /// What a key's page shows from the database: the key and every version of its slot (the keys it replaced and that
+    /// replaced it), newest first, with the key's last kept check verdict and spend figures; no versions when the account
+    /// has no such key. One query (the slot found in a subquery, the readings left-joined to the asked key's row): every
+    /// query of a page visit is a round trip on PostgreSQL, and each one made the key page slower under load than any
+    /// other. Reads the slot's rows only, by its index, not the whole vault.
     /// </summary>
-    public async Task<IReadOnlyList<KeySummary>> ListVersionsAsync(string accountId, Guid keyId, CancellationToken cancellationToken = default)
+    public async Task<KeyDetails> ReadKeyAsync(string accountId, Guid keyId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        // One query (the key's slot found in a subquery): every query of a page visit is a round trip on PostgreSQL.
-        var versions = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.AccountId == accountId && k.SlotId == db.ApiKeys.Where(o => o.Id == keyId && o.AccountId == accountId).Select(o => o.SlotId).FirstOrDefault())
-            .Select(SummaryOf)
+        var rows = await (
+            from k in db.ApiKeys.Where(k => k.AccountId == accountId
+                && k.SlotId == db.ApiKeys.Where(o => o.Id == keyId && o.AccountId == accountId).Select(o => o.SlotId).FirstOrDefault())
+            join c in db.KeyChecks.Where(c => c.KeyId == keyId && c.AccountId == accountId) on k.Id equals c.KeyId into checks
+            from c in checks.DefaultIfEmpty()
+            join s in db.KeySpends.Where(s => s.KeyId == keyId && s.AccountId == accountId) on k.Id equals s.KeyId into spends
+            from s in spends.DefaultIfEmpty()
+            select new VersionRow { Key = k, Check = c, Spend = s })
+            .AsNoTracking()
+            .Select(VersionWithReadingsOf)
             .ToListAsync(cancellationToken);
-        return versions.OrderByDescending(k => k.CreatedAt).ToList();
+        var asked = rows.FirstOrDefault(r => r.Summary.Id == keyId);
+        return new KeyDetails([.. rows.Select(r => r.Summary).OrderByDescending(k => k.CreatedAt)], asked?.Check, asked?.Spend);
+    }
+
+    /// <summary>A version of a slot with the asked key's readings (null on the other versions), before projection.</summary>
+    private sealed class VersionRow
+    {
+        public ApiKey Key { get; init; } = default!;
+        public Providers.Connections.KeyCheckRecord? Check { get; init; }
+        public Providers.Connections.KeySpend? Spend { get; init; }
+    }
+
+    private sealed record VersionWithReadings(KeySummary Summary, Providers.Connections.KeyCheckRecord? Check, Providers.Connections.KeySpend? Spend);
+
+    private static Expression<Func<VersionRow, VersionWithReadings>> BuildVersionWithReadings()
+    {
+        var row = Expression.Parameter(typeof(VersionRow), "row");
+        var summary = Microsoft.EntityFrameworkCore.Query.ReplacingExpressionVisitor.Replace(
+            SummaryOf.Parameters[0], Expression.Property(row, nameof(VersionRow.Key)), SummaryOf.Body);
+        return Expression.Lambda<Func<VersionRow, VersionWithReadings>>(
+            Expression.New(typeof(VersionWithReadings).GetConstructors().Single(), summary,
+                Expression.Property(row, nameof(VersionRow.Check)), Expression.Property(row, nameof(VersionRow.Spend))),
+            row);
     }
 
     /// <summary>
@@ -665,6 +696,12 @@ public sealed class VaultService(
         new KeySummary(k.Id, k.ProviderId, k.ProviderName, k.Environment, k.Label, k.Hint, k.MonthlyCapUsd, k.CapSetAtProvider, k.Status, k.IssuedAt, k.CreatedAt, k.UpdatedAt, k.SlotId, k.CompromisedAt, k.RotationDays, k.DueOn, k.DueNowSince, k.IsManagementKey, k.ProviderKeyId, k.ProviderProjectId, k.ExportName, k.IsMock);
 
     private static readonly Func<ApiKey, KeySummary> CompiledSummary = SummaryOf.Compile();
+
+    /// <summary>
+    /// <see cref="SummaryOf"/> applied to the row's key (so the same columns are read, no ciphertext), with its readings.
+    /// Declared after <see cref="SummaryOf"/>, which it is built from: static fields are set in order.
+    /// </summary>
+    private static readonly Expression<Func<VersionRow, VersionWithReadings>> VersionWithReadingsOf = BuildVersionWithReadings();
 
     internal static KeySummary ToSummary(ApiKey k) => CompiledSummary(k);
 }

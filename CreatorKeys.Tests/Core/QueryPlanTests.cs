@@ -93,7 +93,7 @@ public sealed class QueryPlanTests : IAsyncLifetime
             Assert.Equal(1, (await _host.Vault.ListKeysByDueDateAsync(_accountId, environment: VaultEnvironment.Staging)).Total);
             // The key page's versions: one query, the slot found by the key's id in a subquery.
             var key = (await _host.Vault.ListKeysByDueDateAsync(_accountId)).Keys[0];
-            Assert.Equal(key.Id, Assert.Single(await _host.Vault.ListVersionsAsync(_accountId, key.Id)).Id);
+            Assert.Equal(key.Id, Assert.Single((await _host.Vault.ReadKeyAsync(_accountId, key.Id)).Versions).Id);
         });
 
         Assert.True(plans.Count >= 7, $"only {plans.Count} queries were recorded");

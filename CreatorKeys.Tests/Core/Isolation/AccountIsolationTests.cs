@@ -32,7 +32,7 @@ public class AccountIsolationTests : IAsyncLifetime
         "RotationService.ContinueToRetireAsync", "RotationService.RetireOldKeyAsync", "RotationService.CompleteAsync", "RotationService.CancelAsync",
         "WorkflowService.FindAsync", "WorkflowService.UsingKeyAsync", "WorkflowService.SaveAsync", "WorkflowService.DeleteAsync",
         "RotationPolicyService.SetPolicyAsync", "ReminderService.MarkReadAsync",
-        "VaultService.ListVersionsAsync", "ExportNameService.GetAsync", "ExportNameService.RenameAsync", "AccessTokenService.SetKeyMockAsync",
+        "VaultService.ReadKeyAsync", "ExportNameService.GetAsync", "ExportNameService.RenameAsync", "AccessTokenService.SetKeyMockAsync",
         "VaultService.SetManagementKeyAsync", "VaultService.SetProviderKeyIdAsync",
         "ProviderRotationService.ListProjectsAsync", "ProviderRotationService.CreateNewKeyAsync", "ProviderRotationService.DeleteOrphanAsync",
         "ProviderRotationService.DeleteOrphanAndCancelAsync",
@@ -176,7 +176,7 @@ public class AccountIsolationTests : IAsyncLifetime
         }
         );
         yield return ("WorkflowService.DeleteAsync", async () => !await Workflows.DeleteAsync(b, _aWorkflow.Id, origin));
-        yield return ("VaultService.ListVersionsAsync", async () => (await vault.ListVersionsAsync(b, _aKey.Id)).Count == 0);
+        yield return ("VaultService.ReadKeyAsync", async () => await vault.ReadKeyAsync(b, _aKey.Id) is { Versions.Count: 0, LastCheck: null, Spend: null });
         var exportNames = _host.Services.GetRequiredService<ExportNameService>();
         yield return ("ExportNameService.GetAsync", async () => await exportNames.GetAsync(b, _aKey.Id) is null);
         yield return ("ExportNameService.RenameAsync", async () => await exportNames.RenameAsync(b, _aKey.Id, "TAKEN_OVER", origin) is not null);

@@ -92,7 +92,7 @@ public class RotationServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ListVersions_GivesTheSlotsKeysNewestFirst_AndNothingForAnotherAccountsKey()
+    public async Task ReadKey_GivesTheSlotsKeysNewestFirst_AndNothingForAnotherAccountsKey()
     {
         var key = await ProdKeyAsync();
         await _host.AddKeyAsync(_session, TestAccounts.NewKeyValue(), VaultEnvironment.Dev);
@@ -101,10 +101,36 @@ public class RotationServiceTests : IAsyncLifetime
         var (_, added) = await Rotations.AddNewKeyAsync(_session, rotation.Id, "PROD — OpenAI — newer", TestAccounts.NewKeyValue(), TestAccounts.Origin);
         var (_, otherSession, _) = await _host.SignUpAsync("other@example.com");
 
-        Assert.Equal([added!.Key!.Id, key.Id], (await _host.Vault.ListVersionsAsync(_accountId, key.Id)).Select(k => k.Id).ToArray());
-        Assert.Equal([added.Key.Id, key.Id], (await _host.Vault.ListVersionsAsync(_accountId, added.Key.Id)).Select(k => k.Id).ToArray());
-        Assert.Empty(await _host.Vault.ListVersionsAsync(otherSession.AccountId, key.Id));
-        Assert.Empty(await _host.Vault.ListVersionsAsync(_accountId, Guid.NewGuid()));
+        Assert.Equal([added!.Key!.Id, key.Id], (await _host.Vault.ReadKeyAsync(_accountId, key.Id)).Versions.Select(k => k.Id).ToArray());
+        Assert.Equal([added.Key.Id, key.Id], (await _host.Vault.ReadKeyAsync(_accountId, added.Key.Id)).Versions.Select(k => k.Id).ToArray());
+        Assert.Empty((await _host.Vault.ReadKeyAsync(otherSession.AccountId, key.Id)).Versions);
+        Assert.Empty((await _host.Vault.ReadKeyAsync(_accountId, Guid.NewGuid())).Versions);
+    }
+
+    [Fact]
+    public async Task ReadKey_GivesTheAskedKeysCheckAndSpend_NotAnotherVersionsNorToAnotherAccount()
+    {
+        var key = await ProdKeyAsync();
+        var rotation = (await Rotations.StartAsync(_accountId, key.Id, RotationReason.Scheduled, null, TestAccounts.Origin)).Rotation!;
+        var (_, added) = await Rotations.AddNewKeyAsync(_session, rotation.Id, "PROD — OpenAI — newer", TestAccounts.NewKeyValue(), TestAccounts.Origin);
+        var (_, otherSession, _) = await _host.SignUpAsync("other@example.com");
+        var now = _host.Time.GetUtcNow();
+        await using (var db = await _host.Services.GetRequiredService<IDbContextFactory<CreatorKeysDbContext>>().CreateDbContextAsync())
+        {
+            db.KeyChecks.Add(new CreatorKeys.Core.Providers.Connections.KeyCheckRecord { KeyId = key.Id, AccountId = _accountId, CheckedAt = now, Outcome = CreatorKeys.Core.Providers.Connections.KeyCheckOutcome.Works, Message = "Works." });
+            db.KeySpends.Add(new CreatorKeys.Core.Providers.Connections.KeySpend { KeyId = key.Id, AccountId = _accountId, ReadAt = now, Unit = CreatorKeys.Core.Providers.Connections.SpendUnit.Dollars, UsedThisMonth = 12.4m });
+            await db.SaveChangesAsync();
+        }
+
+        var details = await _host.Vault.ReadKeyAsync(_accountId, key.Id);
+        Assert.Equal(2, details.Versions.Count);
+        Assert.Equal(CreatorKeys.Core.Providers.Connections.KeyCheckOutcome.Works, details.LastCheck?.Outcome);
+        Assert.Equal(12.4m, details.Spend?.UsedThisMonth);
+        // The newer version has readings of its own (none yet): the old key's are never shown as its.
+        var newer = await _host.Vault.ReadKeyAsync(_accountId, added!.Key!.Id);
+        Assert.Equal((2, null, null), (newer.Versions.Count, newer.LastCheck, newer.Spend));
+        var theirs = await _host.Vault.ReadKeyAsync(otherSession.AccountId, key.Id);
+        Assert.Equal((0, null, null), (theirs.Versions.Count, theirs.LastCheck, theirs.Spend));
     }
 
     [Fact]
