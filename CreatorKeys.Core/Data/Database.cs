@@ -39,7 +39,28 @@ public sealed class Database
     public Database(DatabaseProvider provider, string connectionString)
     {
         Provider = provider;
-        ConnectionString = connectionString;
+        ConnectionString = provider == DatabaseProvider.PostgreSql ? WithAutoPrepare(connectionString) : connectionString;
+    }
+
+    /// <summary>
+    /// How many statements Npgsql keeps prepared on each connection (its automatic preparation) when the connection
+    /// string does not say: a page visit sends the same few statements again and again, and unprepared PostgreSQL parses
+    /// and plans each one every time. At 10,000 keys and 32 clients every page's median fell, the key page's p99 from 188
+    /// to 117 ms (docs/performance.md). <c>Max Auto Prepare=0</c> in the connection string turns it off, for a pooler that
+    /// cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+    /// </summary>
+    public const int AutoPreparedStatements = 50;
+
+    private static string WithAutoPrepare(string connectionString)
+    {
+        // Asked of the string as written: Npgsql's own builder cannot tell "not set" from the default of 0.
+        var written = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (written.Keys.Cast<string>().Any(key => key.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
+        {
+            return connectionString;
+        }
+
+        return new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = AutoPreparedStatements }.ConnectionString;
     }
 
     public DatabaseProvider Provider { get; }
