@@ -287,8 +287,9 @@ public sealed class VaultService(
     }
 
     /// <summary>
-    /// One page of the account's keys in use (status Current), soonest due first (a key of unknown
-    /// due date first of all), then by name; optionally of one environment. The rotation page lists
+    /// One page of the account's keys in use (status Current), soonest due first, then by name;
+    /// optionally of one environment. Every key in use has a due date (<see cref="Reminders.RotationSchedule.DueOn(ApiKey, TimeZoneInfo)"/>,
+    /// kept by an interceptor), so where the engines put an empty one (SQLite first, PostgreSQL last) does not arise. The rotation page lists
     /// a screenful at a time this way, never the whole vault. A page past the end returns the last one.
     /// </summary>
     /// <param name="knownTotal">How many keys that is, when the caller has just read <see cref="CountKeysInUseAsync"/>; saves reading the counts again.</param>

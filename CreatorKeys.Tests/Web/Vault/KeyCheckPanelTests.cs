@@ -53,6 +53,13 @@ public sealed class KeyCheckPanelTests : ComponentTestContext
         Assert.DoesNotContain(value, page.Markup, StringComparison.Ordinal);
         Assert.Contains(await Services.GetRequiredService<ActivityService>().ListRecentAsync(Session.AccountId, 10), e => e.Action == ActivityAction.KeyChecked);
 
+        // The page renders again without reading the key again (opening the schedule editor): the panel keeps the verdict
+        // it has just made, not the "never checked" the page read before it.
+        page.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Change the replacement schedule").Click();
+        page.WaitForAssertion(() => Assert.Contains(page.FindAll("button"), b => b.TextContent.Contains("Cancel", StringComparison.Ordinal)), TimeSpan.FromSeconds(15));
+        Assert.Equal("Last checked today: refused.", page.Find("[data-testid='last-check']").TextContent);
+        Assert.Contains("Refused by OpenAI", page.Find("[data-testid='check-result']").TextContent, StringComparison.Ordinal);
+
         // A later visit shows the kept verdict and its age (the check is made three days older: moving the clock
         // would lock the idle vault).
         var factory = Services.GetRequiredService<IDbContextFactory<CreatorKeysDbContext>>();
