@@ -60,6 +60,6 @@ public sealed record KeyChangeResult(KeySummary? Key, IReadOnlyDictionary<string
 
 /// <summary>
 /// A key's page from the database (<see cref="VaultService.ReadKeyAsync"/>): every version of its slot, newest first
-/// (empty when the account has no such key), and the key's last kept check verdict and spend figures, if any.
+/// (empty when the account has no such key), and the key's last kept check verdict and spend figures against its cap, if any.
 /// </summary>
-public sealed record KeyDetails(IReadOnlyList<KeySummary> Versions, Providers.Connections.KeyCheckRecord? LastCheck, Providers.Connections.KeySpend? Spend);
+public sealed record KeyDetails(IReadOnlyList<KeySummary> Versions, Providers.Connections.KeyCheckRecord? LastCheck, Providers.Connections.SpendStanding? Spend);

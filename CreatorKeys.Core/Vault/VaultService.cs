@@ -185,7 +185,10 @@ public sealed class VaultService(
             .Select(VersionWithReadingsOf)
             .ToListAsync(cancellationToken);
         var asked = rows.FirstOrDefault(r => r.Summary.Id == keyId);
-        return new KeyDetails([.. rows.Select(r => r.Summary).OrderByDescending(k => k.CreatedAt)], asked?.Check, asked?.Spend);
+        var spend = asked is { Spend: { } figures, Summary: var key }
+            ? Providers.Connections.SpendStanding.From(figures, key.Label, key.ProviderName, key.Environment, key.MonthlyCapUsd, key.ProviderId)
+            : null;
+        return new KeyDetails([.. rows.Select(r => r.Summary).OrderByDescending(k => k.CreatedAt)], asked?.Check, spend);
     }
 
     /// <summary>A version of a slot with the asked key's readings (null on the other versions), before projection.</summary>

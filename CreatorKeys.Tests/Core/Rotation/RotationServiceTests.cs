@@ -125,7 +125,7 @@ public class RotationServiceTests : IAsyncLifetime
         var details = await _host.Vault.ReadKeyAsync(_accountId, key.Id);
         Assert.Equal(2, details.Versions.Count);
         Assert.Equal(CreatorKeys.Core.Providers.Connections.KeyCheckOutcome.Works, details.LastCheck?.Outcome);
-        Assert.Equal(12.4m, details.Spend?.UsedThisMonth);
+        Assert.Equal((12.4m, key.Label), (details.Spend?.UsedThisMonth, details.Spend?.Label));
         // The newer version has readings of its own (none yet): the old key's are never shown as its.
         var newer = await _host.Vault.ReadKeyAsync(_accountId, added!.Key!.Id);
         Assert.Equal((2, null, null), (newer.Versions.Count, newer.LastCheck, newer.Spend));
